@@ -1,0 +1,14 @@
+//! bindery: turns a set of Chinese articles into an EPUB 3 and an A4 PDF
+//! book. Data flows one way: sources → book model → renderers → files.
+
+pub mod cli;
+pub mod config;
+pub mod coverage;
+pub mod diag;
+pub mod fonts;
+pub mod import;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pagemap;

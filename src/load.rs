@@ -1,0 +1,160 @@
+//! Loading a book folder into the model: `book.toml`, then every chapter in
+//! order. All problems found are reported together, each with its position.
+
+use std::path::{Path, PathBuf};
+
+use crate::config;
+use crate::diag::{Diagnostic, Failure, io_error, line_col};
+use crate::markdown::{inside_book, parse_chapter};
+use crate::model::{Book, Metadata};
+
+pub const BOOK_TOML: &str = "book.toml";
+
+/// Loads the book in `root`. Diagnostic paths are shown joined to `root`.
+pub fn load_book(root: &Path) -> Result<Book, Failure> {
+    let toml_path = root.join(BOOK_TOML);
+    let text = std::fs::read_to_string(&toml_path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Diagnostic::error_file(
+                &toml_path,
+                "not found: a book folder needs a book.toml (create one with `bindery import PAGE.txt --into DIR`)",
+            )
+        } else {
+            io_error(&toml_path, &e)
+        }
+    })?;
+    let cfg = config::parse(&text, &toml_path)?;
+    let at = |span: std::ops::Range<usize>, msg: String| {
+        let (line, column) = line_col(&text, span.start);
+        Diagnostic::error_at(&toml_path, line, column, msg)
+    };
+
+    let mut problems = Vec::new();
+    let mut chapters = Vec::new();
+    if cfg.book.chapters.is_empty() {
+        problems.push(Diagnostic::error_file(
+            &toml_path,
+            "book.chapters is empty: list the chapter files in reading order",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, entry) in cfg.book.chapters.iter().enumerate() {
+        let name = entry.get_ref();
+        let Some(rel) = inside_book(Path::new(name)) else {
+            problems.push(at(
+                entry.span(),
+                format!("chapter path {name} leaves the book folder; chapters must be inside it"),
+            ));
+            continue;
+        };
+        if !seen.insert(rel.clone()) {
+            problems.push(at(entry.span(), format!("chapter {name} is listed twice")));
+            continue;
+        }
+        let full = root.join(&rel);
+        // A symlink may still lead outside: compare real paths.
+        if let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize())
+            && !real.starts_with(&real_root)
+        {
+            problems.push(at(
+                entry.span(),
+                format!(
+                    "chapter {name} resolves outside the book folder ({})",
+                    real.display()
+                ),
+            ));
+            continue;
+        }
+        let body = match std::fs::read_to_string(&full) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                problems.push(at(entry.span(), format!("chapter file {name} not found")));
+                continue;
+            }
+            Err(e) => {
+                problems.push(at(entry.span(), format!("chapter file {name}: {e}")));
+                continue;
+            }
+        };
+        let shown = root.join(&rel);
+        match parse_chapter(&body, &shown, root, format!("ch{:02}", i + 1)) {
+            Ok(mut ch) => {
+                ch.source = rel;
+                ch.title_pos.file = shown;
+                chapters.push(ch);
+            }
+            Err(diags) => problems.extend(diags),
+        }
+    }
+    let cover = cfg.book.cover.as_ref().map(|c| root.join(c.get_ref()));
+    if let (Some(c), Some(path)) = (&cfg.book.cover, &cover)
+        && !path.is_file()
+    {
+        problems.push(at(
+            c.span(),
+            format!("cover image {} not found", c.get_ref()),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Failure(problems));
+    }
+
+    let b = cfg.book;
+    let identifier = b.identifier.clone().unwrap_or_else(|| {
+        let seed = format!("{}\u{0}{}", b.title, b.subtitle.as_deref().unwrap_or(""));
+        format!(
+            "urn:uuid:{}",
+            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, seed.as_bytes())
+        )
+    });
+    let slug = b.slug.clone().unwrap_or_else(|| default_slug(root));
+    Ok(Book {
+        root: root.to_path_buf(),
+        meta: Metadata {
+            title: b.title,
+            subtitle: b.subtitle,
+            section: b.section,
+            language: b.language,
+            editors: b.editors,
+            publisher: b.publisher,
+            identifier,
+            isbn: b
+                .isbn
+                .map(|s| s.chars().filter(char::is_ascii_digit).collect()),
+            date: b.date,
+            description: b.description,
+            source: b.source,
+            slug,
+        },
+        chapters,
+        fonts: cfg.fonts,
+        epub: cfg.epub,
+        pdf: cfg.pdf,
+        cover,
+    })
+}
+
+/// The book folder's name, reduced to characters safe in any file system.
+fn default_slug(root: &Path) -> String {
+    let name: PathBuf = root
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("book"));
+    let slug: String = name
+        .to_string_lossy()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if slug.trim_matches('-').is_empty() {
+        "book".into()
+    } else {
+        slug
+    }
+}
