@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod cover;
 pub mod coverage;
 pub mod diag;
 pub mod fonts;
