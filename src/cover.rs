@@ -5,9 +5,13 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use ab_glyph_rasterizer::{Rasterizer, point};
 use image::{ImageFormat, ImageReader};
+use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Failure};
+use crate::fonts::{FontSet, LoadedFont};
+use crate::model::{Book, Metadata};
 
 pub const MAX_WIDTH: u32 = 1600;
 pub const MAX_HEIGHT: u32 = 2560;
@@ -71,4 +75,461 @@ pub fn load_image(path: &Path) -> Result<Cover, Diagnostic> {
         width: img.width(),
         height: img.height(),
     })
+}
+
+/// Size of a generated cover: 2:3, the usual e-book cover proportion.
+pub const GENERATED_WIDTH: u32 = 1600;
+pub const GENERATED_HEIGHT: u32 = 2400;
+
+const PAPER: [u8; 3] = [0xF4, 0xEE, 0xE3];
+const RED: [u8; 3] = [0x9E, 0x1B, 0x22];
+const INK: [u8; 3] = [0x22, 0x1C, 0x19];
+const GREY: [u8; 3] = [0x5C, 0x4E, 0x46];
+
+/// The cover of a book: the image in `book.cover` when there is one, else
+/// a typographic cover generated from the title.
+pub fn prepare(book: &Book, fonts: &FontSet) -> Result<Cover, Failure> {
+    match &book.cover {
+        Some(path) => Ok(load_image(path)?),
+        None => generate(&book.meta, fonts),
+    }
+}
+
+/// A typographic cover: the section name in a red band, the title in the
+/// bold face, a red rule, the subtitle, and the editors or publisher at
+/// the foot. Pure arithmetic on the font outlines, so the PNG bytes are the
+/// same on every run.
+pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Cover, Failure> {
+    let (w, h) = (GENERATED_WIDTH, GENERATED_HEIGHT);
+    let mut canvas = Canvas::new(w, h, PAPER);
+    let regular = Shaper::new(&fonts.regular)?;
+    let bold = Shaper::new(&fonts.bold)?;
+    let wf = w as f32;
+    let margin = 160.0;
+    let measure = wf - 2.0 * margin;
+
+    // Red band with the section name, letter-spaced.
+    let band_bottom = 720.0;
+    canvas.fill_rect(0.0, 0.0, wf, band_bottom, RED);
+    canvas.fill_rect(0.0, band_bottom + 24.0, wf, band_bottom + 32.0, RED);
+    if let Some(section) = meta.section.as_deref().filter(|s| !s.trim().is_empty()) {
+        let size = fit_size(&bold, section, 96.0, measure, 0.6);
+        let line = bold.line(section, size, size * 0.6);
+        canvas.draw_line_centered(&bold, &line, wf / 2.0, band_bottom / 2.0 + size * 0.35, PAPER);
+    }
+
+    // Title: as large as fits in at most four balanced lines.
+    let mut y = band_bottom + 360.0;
+    let title = meta.title.trim();
+    if !title.is_empty() {
+        let (size, lines) = layout_title(&bold, title, measure, 230.0, 4);
+        let pitch = size * 1.3;
+        for l in &lines {
+            y += size;
+            let line = bold.line(l, size, size * 0.08);
+            canvas.draw_line_centered(&bold, &line, wf / 2.0, y, INK);
+            y += pitch - size;
+        }
+    }
+
+    // A short red rule between title and subtitle.
+    y += 70.0;
+    canvas.fill_rect(wf / 2.0 - 120.0, y, wf / 2.0 + 120.0, y + 10.0, RED);
+    y += 90.0;
+
+    if let Some(sub) = meta.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
+        let (size, lines) = layout_title(&regular, sub.trim(), measure, 84.0, 3);
+        for l in &lines {
+            y += size;
+            let line = regular.line(l, size, size * 0.15);
+            canvas.draw_line_centered(&regular, &line, wf / 2.0, y, GREY);
+            y += size * 0.5;
+        }
+    }
+
+    // Foot: editors, else publisher.
+    let foot = if !meta.editors.is_empty() {
+        Some(meta.editors.join("  "))
+    } else {
+        meta.publisher.clone()
+    };
+    let hf = h as f32;
+    canvas.fill_rect(0.0, hf - 96.0, wf, hf, RED);
+    canvas.fill_rect(0.0, hf - 128.0, wf, hf - 120.0, RED);
+    if let Some(foot) = foot.filter(|s| !s.trim().is_empty()) {
+        let size = fit_size(&regular, &foot, 60.0, measure, 0.2);
+        let line = regular.line(&foot, size, size * 0.2);
+        canvas.draw_line_centered(&regular, &line, wf / 2.0, hf - 230.0, INK);
+    }
+
+    let bytes = encode_png(&canvas)
+        .map_err(|e| Diagnostic::error(format!("generated cover could not be encoded: {e}")))?;
+    Ok(Cover {
+        bytes,
+        media_type: "image/png",
+        width: w,
+        height: h,
+    })
+}
+
+/// Encodes the canvas as PNG: indexed when it has at most 256 colours
+/// (coverage is quantised to 16 levels, so a few colours suffice), which
+/// makes the file a fraction of the RGB size.
+fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, png::EncodingError> {
+    let mut palette: std::collections::BTreeMap<[u8; 3], u8> = Default::default();
+    for px in canvas.pixels.chunks_exact(3) {
+        let key = [px[0], px[1], px[2]];
+        if !palette.contains_key(&key) {
+            if palette.len() == 256 {
+                palette.clear();
+                break;
+            }
+            palette.insert(key, 0);
+        }
+    }
+    for (i, v) in palette.values_mut().enumerate() {
+        *v = i as u8;
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::High);
+    if palette.is_empty() {
+        enc.set_color(png::ColorType::Rgb);
+        let mut w = enc.write_header()?;
+        w.write_image_data(&canvas.pixels)?;
+        w.finish()?;
+    } else {
+        enc.set_color(png::ColorType::Indexed);
+        enc.set_palette(palette.keys().flatten().copied().collect::<Vec<u8>>());
+        let mut w = enc.write_header()?;
+        let data: Vec<u8> = canvas
+            .pixels
+            .chunks_exact(3)
+            .map(|px| palette[&[px[0], px[1], px[2]]])
+            .collect();
+        w.write_image_data(&data)?;
+        w.finish()?;
+    }
+    Ok(out)
+}
+
+/// The largest size up to `max` at which `text` fits `measure` on one line.
+fn fit_size(shaper: &Shaper<'_>, text: &str, max: f32, measure: f32, spacing_em: f32) -> f32 {
+    let n = text.chars().count() as f32;
+    let width_per_px = shaper.width(text, 1.0) + spacing_em * (n - 1.0).max(0.0);
+    if width_per_px <= 0.0 {
+        return max;
+    }
+    (measure / width_per_px).min(max)
+}
+
+/// Splits a title into at most `max_lines` lines of nearly equal width and
+/// picks the largest size (up to `max`) at which the widest line fits.
+/// Lines break at spaces; text without spaces (Chinese) breaks between
+/// characters, never before closing or after opening punctuation.
+fn layout_title(shaper: &Shaper<'_>, text: &str, measure: f32, max: f32, max_lines: usize) -> (f32, Vec<String>) {
+    let tokens = title_tokens(text);
+    let n = tokens.len();
+    let space = shaper.width(" ", 1.0);
+    let widths: Vec<f32> = tokens.iter().map(|(t, _)| shaper.width(t, 1.0)).collect();
+    // Width at size 1 of tokens i..j on one line.
+    let line_width = |i: usize, j: usize| -> f32 {
+        let mut w = 0.0;
+        for k in i..j {
+            if k > i && tokens[k].1 {
+                w += space;
+            }
+            w += widths[k];
+        }
+        w
+    };
+    let mut best: Option<(f32, Vec<(usize, usize)>)> = None;
+    for lines in 1..=max_lines.min(n.max(1)) {
+        // Minimise the widest line over all ways to cut into `lines` lines.
+        let inf = f32::INFINITY;
+        let mut cost = vec![vec![inf; n + 1]; lines + 1];
+        let mut cut = vec![vec![0usize; n + 1]; lines + 1];
+        cost[0][0] = 0.0;
+        for l in 1..=lines {
+            for j in 1..=n {
+                for i in (l - 1)..j {
+                    if cost[l - 1][i].is_infinite() {
+                        continue;
+                    }
+                    let c = cost[l - 1][i].max(line_width(i, j));
+                    if c < cost[l][j] {
+                        cost[l][j] = c;
+                        cut[l][j] = i;
+                    }
+                }
+            }
+        }
+        if cost[lines][n].is_infinite() {
+            continue;
+        }
+        let size = (measure / cost[lines][n]).min(max);
+        let mut ranges = Vec::new();
+        let mut j = n;
+        for l in (1..=lines).rev() {
+            let i = cut[l][j];
+            ranges.push((i, j));
+            j = i;
+        }
+        ranges.reverse();
+        // Fewer lines win unless more lines allow a clearly larger size.
+        if best.as_ref().is_none_or(|(s, _)| size > *s * 1.15) {
+            best = Some((size, ranges));
+        }
+    }
+    let (size, ranges) = best.unwrap_or((max, vec![(0, n)]));
+    let lines = ranges
+        .into_iter()
+        .map(|(i, j)| {
+            let mut s = String::new();
+            for (k, (t, space_before)) in tokens[i..j].iter().enumerate() {
+                if k > 0 && *space_before {
+                    s.push(' ');
+                }
+                s.push_str(t);
+            }
+            s
+        })
+        .collect();
+    (size, lines)
+}
+
+/// Break units of a title with whether a space precedes each.
+fn title_tokens(text: &str) -> Vec<(String, bool)> {
+    const NO_START: &str = "，。、；：？！）》」』】〕〉”’·…—,.;:?!)]}";
+    const NO_END: &str = "（《「『【〔〈“‘([{";
+    let mut tokens: Vec<(String, bool)> = Vec::new();
+    for (wi, word) in text.split_whitespace().enumerate() {
+        let space = wi > 0;
+        let mut first = true;
+        let mut latin = String::new();
+        let flush = |latin: &mut String, tokens: &mut Vec<(String, bool)>, first: &mut bool| {
+            if !latin.is_empty() {
+                tokens.push((std::mem::take(latin), space && *first));
+                *first = false;
+            }
+        };
+        for c in word.chars() {
+            if crate::markdown::is_wide(c) {
+                flush(&mut latin, &mut tokens, &mut first);
+                let glue_prev = NO_START.contains(c)
+                    || tokens.last().is_some_and(|(t, _)| {
+                        t.chars().last().is_some_and(|l| NO_END.contains(l))
+                    });
+                if glue_prev && !first && let Some(last) = tokens.last_mut() {
+                    last.0.push(c);
+                } else {
+                    tokens.push((c.to_string(), space && first));
+                    first = false;
+                }
+            } else {
+                latin.push(c);
+            }
+        }
+        flush(&mut latin, &mut tokens, &mut first);
+    }
+    tokens
+}
+
+/// Shapes text with one face.
+struct Shaper<'a> {
+    face: rustybuzz::Face<'a>,
+    upem: f32,
+}
+
+/// A shaped line: glyphs with pen positions at size 1 px per em.
+struct Line {
+    glyphs: Vec<(GlyphId, f32, f32)>,
+    width: f32,
+    size: f32,
+}
+
+impl<'a> Shaper<'a> {
+    fn new(font: &'a LoadedFont) -> Result<Self, Failure> {
+        let face = rustybuzz::Face::from_slice(font.bytes(), font.index).ok_or_else(|| {
+            Failure::from(Diagnostic::error(format!(
+                "font {} cannot be used to draw the cover",
+                font.origin
+            )))
+        })?;
+        let upem = face.units_per_em() as f32;
+        Ok(Shaper { face, upem })
+    }
+
+    fn shape(&self, text: &str) -> rustybuzz::GlyphBuffer {
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        rustybuzz::shape(&self.face, &[], buf)
+    }
+
+    /// Advance width of `text` at `size` px per em.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let out = self.shape(text);
+        let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
+        units as f32 * size / self.upem
+    }
+
+    /// Shapes a line at `size`, with `spacing` px added after each glyph
+    /// but the last.
+    fn line(&self, text: &str, size: f32, spacing: f32) -> Line {
+        let out = self.shape(text);
+        let scale = size / self.upem;
+        let mut x = 0.0;
+        let mut glyphs = Vec::new();
+        let n = out.len();
+        for (i, (info, pos)) in out
+            .glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .enumerate()
+        {
+            glyphs.push((
+                GlyphId(info.glyph_id as u16),
+                x + pos.x_offset as f32 * scale,
+                pos.y_offset as f32 * scale,
+            ));
+            x += pos.x_advance as f32 * scale;
+            if i + 1 < n {
+                x += spacing;
+            }
+        }
+        Line {
+            glyphs,
+            width: x,
+            size,
+        }
+    }
+}
+
+/// An RGB pixel buffer with shape filling.
+struct Canvas {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+impl Canvas {
+    fn new(width: u32, height: u32, color: [u8; 3]) -> Self {
+        let pixels = color
+            .iter()
+            .copied()
+            .cycle()
+            .take(width as usize * height as usize * 3)
+            .collect();
+        Canvas {
+            width,
+            height,
+            pixels,
+        }
+    }
+
+    fn blend(&mut self, x: i64, y: i64, color: [u8; 3], alpha: f32) {
+        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 || alpha <= 0.0 {
+            return;
+        }
+        // 16 coverage levels keep edges smooth and the colours few.
+        let a = (alpha.min(1.0) * 16.0).round() / 16.0;
+        if a == 0.0 {
+            return;
+        }
+        let i = (y as usize * self.width as usize + x as usize) * 3;
+        for (k, &c) in color.iter().enumerate() {
+            let bg = self.pixels[i + k] as f32;
+            self.pixels[i + k] = (bg + (c as f32 - bg) * a).round() as u8;
+        }
+    }
+
+    fn fill_rect(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, color: [u8; 3]) {
+        for y in y0.round() as i64..y1.round() as i64 {
+            for x in x0.round() as i64..x1.round() as i64 {
+                self.blend(x, y, color, 1.0);
+            }
+        }
+    }
+
+    fn draw_line_centered(&mut self, shaper: &Shaper<'_>, line: &Line, cx: f32, baseline: f32, color: [u8; 3]) {
+        let x0 = cx - line.width / 2.0;
+        let scale = line.size / shaper.upem;
+        for &(gid, gx, gy) in &line.glyphs {
+            self.draw_glyph(shaper, gid, x0 + gx, baseline - gy, scale, color);
+        }
+    }
+
+    fn draw_glyph(&mut self, shaper: &Shaper<'_>, gid: GlyphId, x: f32, baseline: f32, scale: f32, color: [u8; 3]) {
+        let mut outline = Outline::default();
+        let Some(bbox) = shaper.face.outline_glyph(gid, &mut outline) else {
+            return; // blank glyph (space)
+        };
+        outline.close();
+        // Pixel box of the glyph, with a pixel of room for anti-aliasing.
+        let left = (x + bbox.x_min as f32 * scale).floor() - 1.0;
+        let top = (baseline - bbox.y_max as f32 * scale).floor() - 1.0;
+        let w = ((bbox.x_max - bbox.x_min) as f32 * scale).ceil() as usize + 3;
+        let h = ((bbox.y_max - bbox.y_min) as f32 * scale).ceil() as usize + 3;
+        let mut r = Rasterizer::new(w, h);
+        let to_px = |p: (f32, f32)| point(x + p.0 * scale - left, baseline - p.1 * scale - top);
+        for seg in &outline.segments {
+            match *seg {
+                Segment::Line(a, b) => r.draw_line(to_px(a), to_px(b)),
+                Segment::Quad(a, b, c) => r.draw_quad(to_px(a), to_px(b), to_px(c)),
+                Segment::Cubic(a, b, c, d) => r.draw_cubic(to_px(a), to_px(b), to_px(c), to_px(d)),
+            }
+        }
+        r.for_each_pixel_2d(|px, py, a| {
+            self.blend(left as i64 + px as i64, top as i64 + py as i64, color, a);
+        });
+    }
+}
+
+enum Segment {
+    Line((f32, f32), (f32, f32)),
+    Quad((f32, f32), (f32, f32), (f32, f32)),
+    Cubic((f32, f32), (f32, f32), (f32, f32), (f32, f32)),
+}
+
+/// A glyph outline in font units, contours closed explicitly (the
+/// rasterizer fills only what is drawn).
+#[derive(Default)]
+struct Outline {
+    segments: Vec<Segment>,
+    start: (f32, f32),
+    cur: (f32, f32),
+}
+
+impl Outline {
+    fn close(&mut self) {
+        if self.cur != self.start {
+            self.segments.push(Segment::Line(self.cur, self.start));
+        }
+        self.cur = self.start;
+    }
+}
+
+impl OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.close();
+        self.start = (x, y);
+        self.cur = (x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.segments.push(Segment::Line(self.cur, (x, y)));
+        self.cur = (x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.segments.push(Segment::Quad(self.cur, (x1, y1), (x, y)));
+        self.cur = (x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.segments
+            .push(Segment::Cubic(self.cur, (x1, y1), (x2, y2), (x, y)));
+        self.cur = (x, y);
+    }
+    fn close(&mut self) {
+        Outline::close(self);
+    }
 }

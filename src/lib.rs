@@ -6,6 +6,7 @@ pub mod config;
 pub mod cover;
 pub mod coverage;
 pub mod diag;
+pub mod epub;
 pub mod fonts;
 pub mod import;
 pub mod load;

@@ -1,0 +1,180 @@
+//! The package document (OPF): metadata, accessibility metadata, manifest
+//! and spine.
+
+use super::xhtml::escape;
+use crate::model::Book;
+
+/// One file of the package.
+pub struct ManifestItem {
+    pub id: String,
+    pub href: String,
+    pub media_type: String,
+    pub properties: Option<&'static str>,
+    /// In the spine, in manifest order.
+    pub spine: bool,
+}
+
+/// What the OPF says beyond the book's own metadata.
+pub struct PackageInfo<'a> {
+    /// `urn:isbn:…` or `urn:uuid:…`.
+    pub identifier: &'a str,
+    /// `dcterms:modified`, `CCYY-MM-DDThh:mm:ssZ`.
+    pub modified: &'a str,
+    pub has_page_list: bool,
+    pub has_footnotes: bool,
+    pub items: &'a [ManifestItem],
+}
+
+/// The identifier the package uses: the ISBN when the book has one.
+pub fn package_identifier(book: &Book) -> String {
+    match &book.meta.isbn {
+        Some(isbn) => format!("urn:isbn:{isbn}"),
+        None => book.meta.identifier.clone(),
+    }
+}
+
+pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
+    let m = &book.meta;
+    let mut o = String::with_capacity(8192);
+    o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    o.push_str(&format!(
+        "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\" xml:lang=\"{}\" prefix=\"a11y: http://www.idpf.org/epub/vocab/package/a11y/#\">\n",
+        escape(&m.language)
+    ));
+    o.push_str("<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
+    o.push_str(&format!(
+        "<dc:identifier id=\"pub-id\">{}</dc:identifier>\n",
+        escape(info.identifier)
+    ));
+    if m.isbn.is_some() {
+        // ONIX code list 5, value 15: ISBN-13.
+        o.push_str("<meta refines=\"#pub-id\" property=\"identifier-type\" scheme=\"onix:codelist5\">15</meta>\n");
+        if m.identifier != info.identifier {
+            o.push_str(&format!(
+                "<dc:identifier id=\"uuid-id\">{}</dc:identifier>\n",
+                escape(&m.identifier)
+            ));
+        }
+    }
+    o.push_str(&format!(
+        "<dc:title id=\"title\">{}</dc:title>\n<meta refines=\"#title\" property=\"title-type\">main</meta>\n<meta refines=\"#title\" property=\"display-seq\">1</meta>\n",
+        escape(&m.title)
+    ));
+    if let Some(sub) = &m.subtitle {
+        o.push_str(&format!(
+            "<dc:title id=\"subtitle\">{}</dc:title>\n<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>\n<meta refines=\"#subtitle\" property=\"display-seq\">2</meta>\n",
+            escape(sub)
+        ));
+    }
+    for (i, e) in m.editors.iter().enumerate() {
+        let id = format!("editor-{}", i + 1);
+        o.push_str(&format!(
+            "<dc:creator id=\"{id}\">{}</dc:creator>\n<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">edt</meta>\n",
+            escape(e)
+        ));
+    }
+    // Article authors, each once, in order of first appearance.
+    let mut authors: Vec<&str> = Vec::new();
+    for ch in &book.chapters {
+        for a in &ch.authors {
+            if !authors.contains(&a.as_str()) {
+                authors.push(a);
+            }
+        }
+    }
+    for (i, a) in authors.iter().enumerate() {
+        let id = format!("author-{}", i + 1);
+        o.push_str(&format!(
+            "<dc:contributor id=\"{id}\">{}</dc:contributor>\n<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">aut</meta>\n",
+            escape(a)
+        ));
+    }
+    o.push_str(&format!(
+        "<dc:language>{}</dc:language>\n",
+        escape(&m.language)
+    ));
+    if let Some(p) = &m.publisher {
+        o.push_str(&format!("<dc:publisher>{}</dc:publisher>\n", escape(p)));
+    }
+    if let Some(d) = &m.date {
+        o.push_str(&format!("<dc:date>{}</dc:date>\n", escape(d)));
+    }
+    if let Some(d) = &m.description {
+        o.push_str(&format!("<dc:description>{}</dc:description>\n", escape(d)));
+    }
+    if let Some(s) = &m.source {
+        o.push_str(&format!("<dc:source>{}</dc:source>\n", escape(s)));
+    }
+    o.push_str(&format!(
+        "<meta property=\"dcterms:modified\">{}</meta>\n",
+        info.modified
+    ));
+    if info.has_page_list {
+        // The page numbers are those of this book's own PDF edition.
+        o.push_str(&format!(
+            "<meta property=\"pageBreakSource\">{} (PDF)</meta>\n",
+            escape(info.identifier)
+        ));
+    }
+
+    // Accessibility metadata (EPUB Accessibility 1.1, schema.org terms).
+    o.push_str("<meta property=\"schema:accessMode\">textual</meta>\n");
+    o.push_str("<meta property=\"schema:accessMode\">visual</meta>\n");
+    o.push_str("<meta property=\"schema:accessModeSufficient\">textual</meta>\n");
+    let mut features = vec![
+        "tableOfContents",
+        "structuralNavigation",
+        "readingOrder",
+        "alternativeText",
+        "displayTransformability",
+    ];
+    if info.has_page_list {
+        features.push("printPageNumbers");
+        features.push("pageNavigation");
+    }
+    for f in features {
+        o.push_str(&format!(
+            "<meta property=\"schema:accessibilityFeature\">{f}</meta>\n"
+        ));
+    }
+    o.push_str("<meta property=\"schema:accessibilityHazard\">none</meta>\n");
+    let mut summary = String::from(
+        "Reflowable text in reading order with a table of contents, headings for every article and a text title page; the cover image has a text alternative; fonts are embedded so the Chinese text shows on reading systems without Chinese fonts.",
+    );
+    if info.has_footnotes {
+        summary.push_str(" Footnotes are linked both ways.");
+    }
+    if info.has_page_list {
+        summary.push_str(" Page numbers of the print (PDF) edition are marked and listed.");
+    }
+    o.push_str(&format!(
+        "<meta property=\"schema:accessibilitySummary\">{}</meta>\n",
+        escape(&summary)
+    ));
+    o.push_str("<meta property=\"dcterms:conformsTo\" id=\"conformance\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>\n");
+    let certifier = m.publisher.as_deref().unwrap_or("bindery");
+    o.push_str(&format!(
+        "<meta property=\"a11y:certifiedBy\" refines=\"#conformance\">{}</meta>\n",
+        escape(certifier)
+    ));
+    o.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
+    o.push_str("</metadata>\n<manifest>\n");
+    for it in info.items {
+        o.push_str(&format!(
+            "<item id=\"{}\" href=\"{}\" media-type=\"{}\"",
+            escape(&it.id),
+            escape(&it.href),
+            escape(&it.media_type)
+        ));
+        if let Some(p) = it.properties {
+            o.push_str(&format!(" properties=\"{p}\""));
+        }
+        o.push_str("/>\n");
+    }
+    o.push_str("</manifest>\n<spine toc=\"ncx\">\n");
+    for it in info.items.iter().filter(|i| i.spine) {
+        o.push_str(&format!("<itemref idref=\"{}\"/>\n", escape(&it.id)));
+    }
+    o.push_str("</spine>\n</package>\n");
+    o
+}
