@@ -115,7 +115,13 @@ pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Cover, Failure> {
     if let Some(section) = meta.section.as_deref().filter(|s| !s.trim().is_empty()) {
         let size = fit_size(&bold, section, 96.0, measure, 0.6);
         let line = bold.line(section, size, size * 0.6);
-        canvas.draw_line_centered(&bold, &line, wf / 2.0, band_bottom / 2.0 + size * 0.35, PAPER);
+        canvas.draw_line_centered(
+            &bold,
+            &line,
+            wf / 2.0,
+            band_bottom / 2.0 + size * 0.35,
+            PAPER,
+        );
     }
 
     // Title: as large as fits in at most four balanced lines.
@@ -228,7 +234,13 @@ fn fit_size(shaper: &Shaper<'_>, text: &str, max: f32, measure: f32, spacing_em:
 /// picks the largest size (up to `max`) at which the widest line fits.
 /// Lines break at spaces; text without spaces (Chinese) breaks between
 /// characters, never before closing or after opening punctuation.
-fn layout_title(shaper: &Shaper<'_>, text: &str, measure: f32, max: f32, max_lines: usize) -> (f32, Vec<String>) {
+fn layout_title(
+    shaper: &Shaper<'_>,
+    text: &str,
+    measure: f32,
+    max: f32,
+    max_lines: usize,
+) -> (f32, Vec<String>) {
     let tokens = title_tokens(text);
     let n = tokens.len();
     let space = shaper.width(" ", 1.0);
@@ -318,10 +330,13 @@ fn title_tokens(text: &str) -> Vec<(String, bool)> {
             if crate::markdown::is_wide(c) {
                 flush(&mut latin, &mut tokens, &mut first);
                 let glue_prev = NO_START.contains(c)
-                    || tokens.last().is_some_and(|(t, _)| {
-                        t.chars().last().is_some_and(|l| NO_END.contains(l))
-                    });
-                if glue_prev && !first && let Some(last) = tokens.last_mut() {
+                    || tokens
+                        .last()
+                        .is_some_and(|(t, _)| t.chars().last().is_some_and(|l| NO_END.contains(l)));
+                if glue_prev
+                    && !first
+                    && let Some(last) = tokens.last_mut()
+                {
                     last.0.push(c);
                 } else {
                     tokens.push((c.to_string(), space && first));
@@ -452,7 +467,14 @@ impl Canvas {
         }
     }
 
-    fn draw_line_centered(&mut self, shaper: &Shaper<'_>, line: &Line, cx: f32, baseline: f32, color: [u8; 3]) {
+    fn draw_line_centered(
+        &mut self,
+        shaper: &Shaper<'_>,
+        line: &Line,
+        cx: f32,
+        baseline: f32,
+        color: [u8; 3],
+    ) {
         let x0 = cx - line.width / 2.0;
         let scale = line.size / shaper.upem;
         for &(gid, gx, gy) in &line.glyphs {
@@ -460,7 +482,15 @@ impl Canvas {
         }
     }
 
-    fn draw_glyph(&mut self, shaper: &Shaper<'_>, gid: GlyphId, x: f32, baseline: f32, scale: f32, color: [u8; 3]) {
+    fn draw_glyph(
+        &mut self,
+        shaper: &Shaper<'_>,
+        gid: GlyphId,
+        x: f32,
+        baseline: f32,
+        scale: f32,
+        color: [u8; 3],
+    ) {
         let mut outline = Outline::default();
         let Some(bbox) = shaper.face.outline_glyph(gid, &mut outline) else {
             return; // blank glyph (space)
@@ -521,7 +551,8 @@ impl OutlineBuilder for Outline {
         self.cur = (x, y);
     }
     fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        self.segments.push(Segment::Quad(self.cur, (x1, y1), (x, y)));
+        self.segments
+            .push(Segment::Quad(self.cur, (x1, y1), (x, y)));
         self.cur = (x, y);
     }
     fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {

@@ -105,7 +105,13 @@ pub fn write_epub(
     }
 
     let mut items = vec![
-        item("nav", "nav.xhtml", "application/xhtml+xml", Some("nav"), false),
+        item(
+            "nav",
+            "nav.xhtml",
+            "application/xhtml+xml",
+            Some("nav"),
+            false,
+        ),
         item("ncx", "toc.ncx", "application/x-dtbncx+xml", None, false),
         item("css", CSS_HREF, "text/css", None, false),
         item(
@@ -186,7 +192,11 @@ pub fn write_epub(
         (format!("{ROOT}/toc.ncx"), ncx.as_bytes(), true),
         (format!("{ROOT}/{CSS_HREF}"), css.as_bytes(), true),
         (format!("{ROOT}/cover.xhtml"), cover_doc.as_bytes(), true),
-        (format!("{ROOT}/titlepage.xhtml"), title_doc.as_bytes(), true),
+        (
+            format!("{ROOT}/titlepage.xhtml"),
+            title_doc.as_bytes(),
+            true,
+        ),
     ];
     for (ch, doc) in book.chapters.iter().zip(&chapter_docs) {
         files.push((format!("{ROOT}/{}.xhtml", ch.id), doc.as_bytes(), true));
@@ -243,8 +253,7 @@ fn zip_epub(files: &[(String, &[u8], bool)], modified: i64) -> Result<Vec<u8>, F
     let time = if y < 1980 {
         DateTime::default()
     } else {
-        DateTime::from_date_and_time(y.min(2107) as u16, mo, d, h, mi, s)
-            .unwrap_or_default()
+        DateTime::from_date_and_time(y.min(2107) as u16, mo, d, h, mi, s).unwrap_or_default()
     };
     let base = SimpleFileOptions::default()
         .last_modified_time(time)

@@ -107,12 +107,7 @@ pub fn nav_document(
     d.finish()
 }
 
-pub fn ncx(
-    book: &Book,
-    identifier: &str,
-    toc: &[TocEntry],
-    pages: Option<&[PageEntry]>,
-) -> String {
+pub fn ncx(book: &Book, identifier: &str, toc: &[TocEntry], pages: Option<&[PageEntry]>) -> String {
     let mut out = String::with_capacity(4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(

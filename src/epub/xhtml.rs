@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::model::{Block, Book, Chapter, Inline, html_text};
+use crate::model::{Block, Book, Inline, html_text};
 use crate::pagemap::PageMap;
 
 pub const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
@@ -303,7 +303,7 @@ pub fn chapter(
             d.raw("\n");
         }
         d.begin_block(markers);
-        write_block(&mut d, block, ch, &mut notes, images, true);
+        write_block(&mut d, block, &mut notes, images);
         d.end_block();
     }
     for m in title_markers.iter().filter(|m| m.offset != 0) {
@@ -326,9 +326,8 @@ pub fn chapter(
             d.raw(&format!(
                 "<aside id=\"{cid}-fn{n}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">\n"
             ));
-            let back = format!(
-                "<a class=\"backlink\" href=\"#{cid}-fnref{n}\" role=\"doc-backlink\">"
-            );
+            let back =
+                format!("<a class=\"backlink\" href=\"#{cid}-fnref{n}\" role=\"doc-backlink\">");
             let starts_with_para = matches!(f.blocks.first(), Some(Block::Paragraph { .. }));
             if !starts_with_para {
                 d.raw(&format!("<p>{back}"));
@@ -342,11 +341,11 @@ pub fn chapter(
                     d.raw(&format!("<p>{back}"));
                     d.generated_text(&format!("[{n}]"));
                     d.raw("</a> ");
-                    write_inlines(&mut d, content, ch, &mut notes);
+                    write_inlines(&mut d, content, &mut notes);
                     d.raw("</p>\n");
                     continue;
                 }
-                write_block(&mut d, b, ch, &mut notes, images, false);
+                write_block(&mut d, b, &mut notes, images);
             }
             d.raw("</aside>\n");
         }
@@ -373,18 +372,11 @@ impl NoteRefs {
     }
 }
 
-fn write_block(
-    d: &mut Doc<'_>,
-    block: &Block,
-    ch: &Chapter,
-    notes: &mut NoteRefs,
-    images: &mut Vec<ImageRef>,
-    body: bool,
-) {
+fn write_block(d: &mut Doc<'_>, block: &Block, notes: &mut NoteRefs, images: &mut Vec<ImageRef>) {
     match block {
         Block::Paragraph { content, .. } => {
             d.raw("<p>");
-            write_inlines(d, content, ch, notes);
+            write_inlines(d, content, notes);
             d.raw("</p>");
             d.count(1);
         }
@@ -393,7 +385,7 @@ fn write_block(
             let h = (*level as usize + 1).clamp(2, 6);
             d.raw(&format!("<h{h}>"));
             d.push_face(Face::Bold);
-            write_inlines(d, content, ch, notes);
+            write_inlines(d, content, notes);
             d.pop_face();
             d.raw(&format!("</h{h}>"));
             d.count(1);
@@ -401,7 +393,7 @@ fn write_block(
         Block::Quote { blocks, .. } => {
             d.raw("<blockquote>\n");
             for b in blocks {
-                write_block(d, b, ch, notes, images, body);
+                write_block(d, b, notes, images);
                 d.raw("\n");
             }
             d.raw("</blockquote>");
@@ -415,7 +407,7 @@ fn write_block(
             for item in items {
                 d.raw("<li>");
                 for b in item {
-                    write_block(d, b, ch, notes, images, body);
+                    write_block(d, b, notes, images);
                 }
                 d.raw("</li>\n");
             }
@@ -463,19 +455,19 @@ fn write_block(
     }
 }
 
-fn write_inlines(d: &mut Doc<'_>, inlines: &[Inline], ch: &Chapter, notes: &mut NoteRefs) {
+fn write_inlines(d: &mut Doc<'_>, inlines: &[Inline], notes: &mut NoteRefs) {
     for inline in inlines {
         match inline {
             Inline::Text(t) => d.text(t),
             Inline::Emphasis(c) => {
                 d.raw("<em>");
-                write_inlines(d, c, ch, notes);
+                write_inlines(d, c, notes);
                 d.raw("</em>");
             }
             Inline::Strong(c) => {
                 d.raw("<strong>");
                 d.push_face(Face::Bold);
-                write_inlines(d, c, ch, notes);
+                write_inlines(d, c, notes);
                 d.pop_face();
                 d.raw("</strong>");
             }
@@ -486,7 +478,7 @@ fn write_inlines(d: &mut Doc<'_>, inlines: &[Inline], ch: &Chapter, notes: &mut 
             }
             Inline::Link { url, content } => {
                 d.raw(&format!("<a href=\"{}\">", escape(url)));
-                write_inlines(d, content, ch, notes);
+                write_inlines(d, content, notes);
                 d.raw("</a>");
             }
             Inline::FootnoteRef(i) => {
@@ -577,4 +569,144 @@ pub fn title_page(book: &Book, used: &mut UsedChars, css_href: &str) -> String {
     }
     d.raw("</section>\n</body>\n");
     d.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::config::{EpubOptions, FontConfig, PdfOptions};
+    use crate::markdown::parse_chapter;
+    use crate::model::{Metadata, block_text};
+    use crate::pagemap::PageStart;
+
+    fn book(sources: &[&str]) -> Book {
+        let root = PathBuf::from("book");
+        let chapters = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                parse_chapter(
+                    s,
+                    Path::new(&format!("{:02}.md", i + 1)),
+                    &root,
+                    format!("ch{:02}", i + 1),
+                )
+                .expect("chapter parses")
+            })
+            .collect();
+        Book {
+            root,
+            meta: Metadata {
+                title: "书名".into(),
+                language: "zh-CN".into(),
+                identifier: "urn:uuid:00000000-0000-0000-0000-000000000000".into(),
+                slug: "test".into(),
+                ..Default::default()
+            },
+            chapters,
+            fonts: FontConfig::default(),
+            epub: EpubOptions::default(),
+            pdf: PdfOptions::default(),
+            cover: None,
+        }
+    }
+
+    fn page(label: &str, chapter: usize, block: Option<usize>, offset: usize) -> PageStart {
+        PageStart {
+            label: label.into(),
+            chapter,
+            block,
+            offset,
+        }
+    }
+
+    fn marker(n: usize) -> String {
+        format!(
+            "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-{n}\" aria-label=\"{n}\"></span>"
+        )
+    }
+
+    /// Text before each page marker in its paragraph, with tags and the
+    /// generated note numbers removed.
+    fn text_before(doc: &str, marker: &str) -> String {
+        let at = doc.find(marker).expect("marker present");
+        let para_start = doc[..at].rfind("<p>").expect("marker inside a paragraph");
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in doc[para_start..at].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.replace("[1]", "")
+    }
+
+    #[test]
+    fn page_markers_split_paragraphs_at_the_offsets() {
+        let b = book(&[
+            "+++\ntitle = \"第一篇\"\nauthors = [\"甲\"]\n+++\n\n甲乙丙丁。\n\n戊己**庚辛**[^a]壬癸子丑。\n\n[^a]: 注释文字。\n",
+            "+++\ntitle = \"\"\n+++\n\n寅卯辰巳。\n",
+        ]);
+        let pages = PageMap {
+            pages: vec![
+                page("1", 0, None, 0),
+                page("2", 0, Some(0), 2),
+                page("3", 0, Some(1), 5),
+                page("4", 1, Some(0), 0),
+            ],
+        };
+        let mut used = UsedChars::default();
+        let mut images = Vec::new();
+        let doc = chapter(&b, 0, Some(&pages), &mut images, &mut used, "style.css");
+        // Page 1 starts with the title, before the header.
+        let p1 = doc.find(&marker(1)).expect("page 1 marker");
+        assert!(p1 < doc.find("<header>").unwrap());
+        // Pages 2 and 3 start inside paragraphs, after exactly `offset`
+        // characters of the block's text.
+        for (n, block) in [(2, 0), (3, 1)] {
+            let offset = pages.pages[n - 1].offset;
+            let expected: String = block_text(&b.chapters[0].blocks[block])
+                .chars()
+                .take(offset)
+                .collect();
+            assert_eq!(text_before(&doc, &marker(n)), expected, "page {n}");
+        }
+        assert!(!doc.contains(&marker(4)), "page 4 belongs to chapter 2");
+        let doc2 = chapter(&b, 1, Some(&pages), &mut images, &mut used, "style.css");
+        let p4 = doc2.find(&marker(4)).expect("page 4 marker");
+        assert!(
+            p4 < doc2.find("<p>").unwrap(),
+            "offset 0 goes before the block"
+        );
+        assert!(
+            doc2.contains("第2篇（无题）"),
+            "untitled chapter shows its fallback"
+        );
+
+        // The footnote is linked both ways and the strong text is bold.
+        assert!(doc.contains("href=\"#ch01-fn1\""));
+        assert!(doc.contains("id=\"ch01-fn1\""));
+        assert!(doc.contains("href=\"#ch01-fnref1\" role=\"doc-backlink\""));
+        assert!(used.bold.contains(&'庚') && !used.bold.contains(&'戊'));
+        assert!(used.regular.contains(&'注'));
+        for d in [&doc, &doc2] {
+            well_formed(d);
+        }
+    }
+
+    fn well_formed(doc: &str) {
+        let mut r = quick_xml::Reader::from_str(doc);
+        loop {
+            match r.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed: {e}\n{doc}"),
+            }
+        }
+    }
 }
