@@ -183,8 +183,13 @@ pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Cover, Failure> {
 /// makes the file a fraction of the RGB size.
 fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, png::EncodingError> {
     let mut palette: std::collections::BTreeMap<[u8; 3], u8> = Default::default();
+    let mut prev = None;
     for px in canvas.pixels.chunks_exact(3) {
         let key = [px[0], px[1], px[2]];
+        if prev == Some(key) {
+            continue;
+        }
+        prev = Some(key);
         if !palette.contains_key(&key) {
             if palette.len() == 256 {
                 palette.clear();
@@ -199,7 +204,7 @@ fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::High);
+    enc.set_compression(png::Compression::Balanced);
     if palette.is_empty() {
         enc.set_color(png::ColorType::Rgb);
         let mut w = enc.write_header()?;
@@ -209,10 +214,19 @@ fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, png::EncodingError> {
         enc.set_color(png::ColorType::Indexed);
         enc.set_palette(palette.keys().flatten().copied().collect::<Vec<u8>>());
         let mut w = enc.write_header()?;
+        // Runs of one colour are long: remember the last lookup.
+        let mut last = ([0u8; 3], 0u8);
         let data: Vec<u8> = canvas
             .pixels
             .chunks_exact(3)
-            .map(|px| palette[&[px[0], px[1], px[2]]])
+            .enumerate()
+            .map(|(i, px)| {
+                let key = [px[0], px[1], px[2]];
+                if i == 0 || key != last.0 {
+                    last = (key, palette[&key]);
+                }
+                last.1
+            })
             .collect();
         w.write_image_data(&data)?;
         w.finish()?;
@@ -562,5 +576,63 @@ impl OutlineBuilder for Outline {
     }
     fn close(&mut self) {
         Outline::close(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(title: &str) -> Metadata {
+        Metadata {
+            title: title.into(),
+            subtitle: Some("领导干部学习笔谈".into()),
+            section: Some("学思践悟".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn generated_cover_is_a_deterministic_png_with_the_text_drawn() {
+        let fonts = FontSet::bundled();
+        let a = generate(&meta("高度 深度 力度 温度"), &fonts).unwrap();
+        let b = generate(&meta("高度 深度 力度 温度"), &fonts).unwrap();
+        assert!(a == b, "same metadata, different bytes");
+        assert_eq!(a.media_type, "image/png");
+        let img = image::load_from_memory(&a.bytes).unwrap().to_rgb8();
+        assert_eq!(
+            (img.width(), img.height()),
+            (GENERATED_WIDTH, GENERATED_HEIGHT)
+        );
+        // Ink of the title below the band, paper-coloured text in the band.
+        let ink = img
+            .enumerate_pixels()
+            .filter(|(_, y, p)| *y > 800 && p.0 == INK)
+            .count();
+        let band_text = img
+            .enumerate_pixels()
+            .filter(|(_, y, p)| *y < 700 && p.0 == PAPER)
+            .count();
+        assert!(ink > 50_000, "title ink: {ink} pixels");
+        assert!(band_text > 2_000, "section name: {band_text} pixels");
+        // Another title gives another picture.
+        let c = generate(&meta("高度 深度"), &fonts).unwrap();
+        assert!(c.bytes != a.bytes);
+    }
+
+    #[test]
+    fn titles_break_into_balanced_lines_that_fit() {
+        let fonts = FontSet::bundled();
+        let bold = Shaper::new(&fonts.bold).unwrap();
+        let (size, lines) = layout_title(&bold, "高度 深度 力度 温度", 1280.0, 230.0, 4);
+        assert_eq!(lines, ["高度 深度", "力度 温度"]);
+        assert!(size > 200.0);
+        let long = "以实干实绩实效在加快建设全面深化改革先行区中展现奉节新作为，再加一句。";
+        let (size, lines) = layout_title(&bold, long, 1280.0, 230.0, 4);
+        assert_eq!(lines.concat(), long, "nothing lost");
+        for l in &lines {
+            assert!(bold.width(l, size) <= 1280.5, "{l} is too wide");
+            assert!(!l.starts_with('，') && !l.starts_with('。'), "{l}");
+        }
     }
 }

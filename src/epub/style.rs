@@ -119,9 +119,6 @@ sup {
   line-height: 0;
   vertical-align: super;
 }
-a.noteref, a.backlink {
-  text-decoration: none;
-}
 section.footnotes {
   margin-top: 2em;
   border-top: 1px solid currentColor;

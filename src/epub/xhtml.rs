@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::model::{Block, Book, Inline, html_text};
+use crate::model::{Block, Book, Chapter, Inline, html_text};
 use crate::pagemap::PageMap;
 
 pub const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
@@ -291,7 +291,7 @@ pub fn chapter(
     }
     d.raw("</header>\n");
 
-    let mut notes = NoteRefs::new(cid, ch.footnotes.len());
+    let mut notes = NoteRefs::new(ch);
     for (bi, block) in ch.blocks.iter().enumerate() {
         let mut markers = std::mem::take(&mut block_markers[bi]);
         markers.sort_by_key(|m| m.offset);
@@ -358,18 +358,33 @@ pub fn chapter(
 
 /// Ids of footnote references: the first reference to a note gets the id
 /// its back-link points to, later ones get their own.
+/// Also carries the chapter's highest (smallest) heading level.
 struct NoteRefs {
     cid: String,
     seen: Vec<usize>,
+    top_heading: u8,
 }
 
 impl NoteRefs {
-    fn new(cid: &str, n: usize) -> Self {
+    fn new(ch: &Chapter) -> Self {
         NoteRefs {
-            cid: cid.to_string(),
-            seen: vec![0; n],
+            cid: ch.id.clone(),
+            seen: vec![0; ch.footnotes.len()],
+            top_heading: top_heading(&ch.blocks).unwrap_or(1),
         }
     }
+}
+
+fn top_heading(blocks: &[Block]) -> Option<u8> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(*level),
+            Block::Quote { blocks, .. } => top_heading(blocks),
+            Block::List { items, .. } => items.iter().filter_map(|i| top_heading(i)).min(),
+            _ => None,
+        })
+        .min()
 }
 
 fn write_block(d: &mut Doc<'_>, block: &Block, notes: &mut NoteRefs, images: &mut Vec<ImageRef>) {
@@ -381,8 +396,11 @@ fn write_block(d: &mut Doc<'_>, block: &Block, notes: &mut NoteRefs, images: &mu
             d.count(1);
         }
         Block::Heading { level, content, .. } => {
-            // h1 is the article title; headings inside start at h2.
-            let h = (*level as usize + 1).clamp(2, 6);
+            // h1 is the article title; the chapter's top heading level
+            // becomes h2 so no level is skipped.
+            let h = (*level as usize + 2)
+                .saturating_sub(notes.top_heading as usize)
+                .clamp(2, 6);
             d.raw(&format!("<h{h}>"));
             d.push_face(Face::Bold);
             write_inlines(d, content, notes);
