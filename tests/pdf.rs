@@ -62,3 +62,323 @@ fn seed_pdf_writes() {
     let p = seed_pdf();
     assert!(std::fs::metadata(&p).unwrap().len() > 10_000);
 }
+
+/// Marks no line may start with (clreq), and those no line may end with.
+const NO_START: &str = "，。、；：？！）》」』】〕〉”’·…";
+const NO_END: &str = "“‘（《「『【〔〈";
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn paragraphs(book: &Book) -> Vec<String> {
+    fn walk(b: &Block, out: &mut Vec<String>) {
+        match b {
+            Block::Paragraph { content, .. } => out.push(inline_text(content)),
+            Block::Quote { blocks, .. } => blocks.iter().for_each(|b| walk(b, out)),
+            Block::List { items, .. } => items.iter().flatten().for_each(|b| walk(b, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for ch in &book.chapters {
+        ch.blocks.iter().for_each(|b| walk(b, &mut out));
+    }
+    out
+}
+
+/// Checks the typesetter's lines against the clreq rules and the measure;
+/// returns the number of body lines checked.
+fn check_lines(book: &Book, doc: &Document) -> usize {
+    let body: Vec<_> = doc
+        .lines
+        .iter()
+        .filter(|l| l.role == Role::Paragraph)
+        .collect();
+    let mut problems = Vec::new();
+    for (i, l) in doc.lines.iter().enumerate() {
+        let right = l.left + l.measure;
+        if let Some(c) = l.text.chars().next()
+            && NO_START.contains(c)
+        {
+            problems.push(format!("line {i} starts with {c}: {}", l.text));
+        }
+        if let Some(c) = l.text.chars().next_back()
+            && NO_END.contains(c)
+        {
+            problems.push(format!("line {i} ends with {c}: {}", l.text));
+        }
+        if l.x_end > right + 0.01 || l.x_start < l.left - 0.01 {
+            problems.push(format!(
+                "line {i} wider than the measure ({:.2}..{:.2} in {:.2}..{:.2}): {}",
+                l.x_start, l.x_end, l.left, right, l.text
+            ));
+        }
+        if matches!(l.role, Role::Paragraph | Role::Note) {
+            if !l.last && (l.x_end - right).abs() > 0.5 {
+                problems.push(format!(
+                    "line {i} not justified: ends at {:.2}, measure ends at {right:.2}: {}",
+                    l.x_end, l.text
+                ));
+            }
+            if l.first && ((l.x_start - l.left) - 2.0 * l.em).abs() > 0.01 {
+                problems.push(format!(
+                    "line {i} indented {:.2} pt, not 2 em: {}",
+                    l.x_start - l.left,
+                    l.text
+                ));
+            }
+        }
+    }
+    // Across each break inside a paragraph: no Latin word, number, ——
+    // or …… split.
+    for w in doc.lines.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if a.last || a.role != b.role {
+            continue;
+        }
+        let (p, n) = (
+            a.text.chars().next_back().unwrap_or(' '),
+            b.text.chars().next().unwrap_or(' '),
+        );
+        if p.is_ascii_alphanumeric() && n.is_ascii_alphanumeric() {
+            problems.push(format!("word split: {} / {}", a.text, b.text));
+        }
+        if p == n && (p == '—' || p == '…') {
+            problems.push(format!("{p}{p} split: {} / {}", a.text, b.text));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    // Nothing lost: the lines give back every paragraph, in order.
+    let mut paras = Vec::new();
+    let mut cur = String::new();
+    for l in &body {
+        if l.first && !cur.is_empty() {
+            paras.push(std::mem::take(&mut cur));
+        }
+        cur.push_str(&l.text);
+    }
+    paras.push(cur);
+    let expected: Vec<String> = paragraphs(book).iter().map(|p| squash(p)).collect();
+    let got: Vec<String> = paras.iter().map(|p| squash(p)).collect();
+    assert_eq!(got.len(), expected.len(), "paragraph count");
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(g, e);
+    }
+    body.len()
+}
+
+#[test]
+fn seed_lines_follow_clreq() {
+    let (book, fonts) = seed();
+    let doc = layout::typeset(&book, &fonts, None);
+    let n = check_lines(&book, &doc);
+    assert!(n > 100, "only {n} body lines");
+}
+
+/// A larger book of real text: the seed's articles repeated, their
+/// paragraphs shuffled and split differently, so that many other line
+/// breaks occur.
+fn big_book(book: &Book, articles: usize) -> Book {
+    let mut big = book.clone();
+    big.chapters.clear();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for i in 0..articles {
+        let mut ch = book.chapters[i % book.chapters.len()].clone();
+        ch.id = format!("ch{:03}", i + 1);
+        let n = ch.blocks.len();
+        for k in (1..n).rev() {
+            let j = (next() % (k as u64 + 1)) as usize;
+            ch.blocks.swap(k, j);
+        }
+        // Drop a few characters from the front of some paragraphs so that
+        // breaks fall at other places than in the seed.
+        for b in &mut ch.blocks {
+            if let Block::Paragraph { content, .. } = b
+                && let Some(bindery::model::Inline::Text(t)) = content.first_mut()
+            {
+                let skip = (next() % 7) as usize;
+                *t = t.chars().skip(skip).collect();
+            }
+        }
+        big.chapters.push(ch);
+    }
+    big
+}
+
+#[test]
+fn larger_book_lines_follow_clreq() {
+    let (book, fonts) = seed();
+    let big = big_book(&book, 60);
+    let doc = layout::typeset(&big, &fonts, None);
+    let n = check_lines(&big, &doc);
+    assert!(n > 2000, "only {n} body lines");
+    // Article openings carry no folio: the outline has one entry per
+    // article, each on its own page.
+    assert_eq!(doc.outline.len(), 60);
+}
+
+#[test]
+fn pdf_tools_accept_the_seed() {
+    let p = seed_pdf();
+    let f = p.to_str().unwrap();
+    // A4 on every page.
+    let info = tool("pdfinfo", &["-f", "1", "-l", "9999", f]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let sizes: Vec<_> = info
+        .lines()
+        .filter(|l| l.starts_with("Page ") && l.contains(" size: ") && !l.starts_with("Page size"))
+        .collect();
+    assert_eq!(sizes.len(), pages);
+    assert!(sizes.iter().all(|l| l.ends_with("(A4)")), "{sizes:?}");
+    // Every font embedded, subset, with a ToUnicode map.
+    let fonts = tool("pdffonts", &[f]);
+    let rows: Vec<_> = fonts.lines().skip(2).collect();
+    assert!(rows.len() >= 2, "{fonts}");
+    for r in rows {
+        let cols: Vec<_> = r.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "{r}");
+    }
+    // Structure is sound.
+    let check = tool("qpdf", &["--check", f]);
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
+    // One outline entry per article; page labels present.
+    let json = tool(
+        "qpdf",
+        &[
+            "--json=2",
+            "--json-key=outlines",
+            "--json-key=pagelabels",
+            f,
+        ],
+    );
+    let (book, _) = seed();
+    for (i, ch) in book.chapters.iter().enumerate() {
+        assert!(
+            json.contains(&format!("\"title\": \"{}\"", ch.display_title(i + 1))),
+            "outline lacks {}",
+            ch.display_title(i + 1)
+        );
+    }
+    assert!(
+        json.contains("/r") && json.contains("/D"),
+        "page labels: {json}"
+    );
+}
+
+#[test]
+fn pdftotext_recovers_every_paragraph_and_note() {
+    let p = seed_pdf();
+    let f = p.to_str().unwrap();
+    let (book, _) = seed();
+    let mm = 72.0 / 25.4;
+    let top = (book.pdf.margin_top_mm * mm - 5.0) as i32;
+    let h =
+        (book.pdf.page_height_mm * mm) as i32 - top - (book.pdf.margin_bottom_mm * mm - 5.0) as i32;
+    let w = (book.pdf.page_width_mm * mm) as i32;
+    // The text block only: running heads and folios stay out.
+    let text = tool(
+        "pdftotext",
+        &[
+            "-r",
+            "72",
+            "-x",
+            "0",
+            "-y",
+            &top.to_string(),
+            "-W",
+            &w.to_string(),
+            "-H",
+            &h.to_string(),
+            f,
+            "-",
+        ],
+    );
+    let all = squash(&text);
+    let mut at = 0;
+    for para in paragraphs(&book) {
+        let p = squash(&para);
+        let found = all[at..].find(&p);
+        assert!(
+            found.is_some(),
+            "paragraph missing or out of order: {}",
+            &para
+        );
+        at += found.unwrap() + p.len();
+    }
+    for ch in &book.chapters {
+        let note = squash(ch.note.as_deref().unwrap());
+        assert!(all.contains(&note), "note missing: {note}");
+        let t = squash(
+            &ch.display_title(1 + book.chapters.iter().position(|c| c.id == ch.id).unwrap()),
+        );
+        assert!(all.contains(&t), "title missing: {t}");
+    }
+}
+
+#[test]
+fn two_renders_are_identical() {
+    let (book, fonts) = seed();
+    let dir = tempfile::tempdir().unwrap();
+    let cover = test_cover(dir.path());
+    let a = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let b = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    assert!(a.0 == b.0, "renders differ");
+    assert_eq!(a.1, b.1);
+}
+
+#[test]
+fn page_map_locates_body_pages() {
+    let (book, fonts) = seed();
+    let doc = layout::typeset(&book, &fonts, None);
+    let map = &doc.page_map;
+    let body_pages = doc
+        .pages
+        .iter()
+        .filter(|p| p.label.style == layout::LabelStyle::Arabic)
+        .count();
+    assert_eq!(map.pages.len(), body_pages);
+    assert_eq!(map.pages[0].label, "1");
+    for (i, ps) in map.pages.iter().enumerate() {
+        assert_eq!(ps.label, (i + 1).to_string());
+        let ch = &book.chapters[ps.chapter];
+        if let Some(b) = ps.block {
+            // The offset points into the block's text, and the page's first
+            // body line begins with the text found there.
+            let text = bindery::model::block_text(&ch.blocks[b]);
+            let rest: String = text.chars().skip(ps.offset).collect();
+            assert!(!rest.is_empty());
+            let page_idx = doc.pages.len() - body_pages + i;
+            let first = doc
+                .lines
+                .iter()
+                .find(|l| l.page == page_idx && l.role == Role::Paragraph)
+                .expect("page has body lines");
+            assert!(rest.starts_with(&first.text), "{rest:.20} / {}", first.text);
+        }
+    }
+    // Each article's first page starts with its title.
+    let openings = map.pages.iter().filter(|p| p.block.is_none()).count();
+    assert!(openings >= book.chapters.len());
+}
