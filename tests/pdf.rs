@@ -382,3 +382,13 @@ fn page_map_locates_body_pages() {
     let openings = map.pages.iter().filter(|p| p.block.is_none()).count();
     assert!(openings >= book.chapters.len());
 }
+
+/// Writes the seed's PDF where `BINDERY_REFERENCE_PDF` says; used by
+/// `tests/reference/make.sh` to regenerate the reference pages.
+#[test]
+#[ignore]
+fn write_reference_pdf() {
+    let out = std::env::var("BINDERY_REFERENCE_PDF").expect("BINDERY_REFERENCE_PDF set");
+    let p = seed_pdf();
+    std::fs::copy(p, out).unwrap();
+}

@@ -24,7 +24,6 @@ struct Geo {
     pitch: f32,
     /// Text block width: a whole number of ems.
     measure: f32,
-    lines: usize,
     block_top: f32,
     block_h: f32,
     /// Left edge of the text block on right-hand and left-hand pages.
@@ -59,7 +58,6 @@ impl Geo {
             em,
             pitch,
             measure,
-            lines,
             block_top,
             block_h,
             left_recto: inner + slack,
@@ -70,7 +68,7 @@ impl Geo {
 
     /// Left edge of the text block on the page with this 0-based index.
     fn left(&self, physical: usize) -> f32 {
-        if physical % 2 == 0 {
+        if physical.is_multiple_of(2) {
             self.left_recto
         } else {
             self.left_verso
@@ -1405,11 +1403,9 @@ fn push_pieces(
             }
             Inline::Html(h) => {
                 let t = html_text(h);
-                *at += t.chars().count();
-                out.push(Piece::new(t, font, size, Some(*at - 0)));
-                if let Some(p) = out.last_mut() {
-                    p.src = p.src.map(|s| s - p.text.chars().count());
-                }
+                let n = t.chars().count();
+                out.push(Piece::new(t, font, size, Some(*at)));
+                *at += n;
             }
             Inline::LineBreak => {
                 out.push(Piece::new("\n", font, size, Some(*at)));

@@ -573,8 +573,7 @@ impl Ctx<'_> {
             let next = if k + 1 < t { xs[k + 1 - a] } else { width_end };
             let placed = (next - xs[k - a]) as f32;
             let mut used = 0.0;
-            for gi in c.g0..c.g1 {
-                let g = glyphs[gi];
+            for (gi, g) in glyphs.iter().enumerate().take(c.g1).skip(c.g0) {
                 let adv = if gi + 1 == c.g1 {
                     placed - used
                 } else {

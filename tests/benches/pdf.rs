@@ -52,8 +52,8 @@ fn run(name: &str, book: &Book, fonts: &FontSet, cover: &Cover, rounds: usize) {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
     let book = bindery::load::load_book(&root).expect("seed loads");
-    let fonts = FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml"))
-        .expect("fonts load");
+    let fonts =
+        FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts load");
     let dir = tempfile::tempdir().expect("temp dir");
     let cover = cover(dir.path());
     run("seed", &book, &fonts, &cover, 5);
