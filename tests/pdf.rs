@@ -114,6 +114,14 @@ fn check_lines(book: &Book, doc: &Document) -> usize {
                 l.x_start, l.x_end, l.left, right, l.text
             ));
         }
+        if l.role == Role::Paragraph
+            && ((l.measure / l.em) - (l.measure / l.em).round()).abs() > 1e-3
+        {
+            problems.push(format!(
+                "measure {:.2} pt is not a whole number of ems",
+                l.measure
+            ));
+        }
         if matches!(l.role, Role::Paragraph | Role::Note) {
             if !l.last && (l.x_end - right).abs() > 0.5 {
                 problems.push(format!(
@@ -146,6 +154,45 @@ fn check_lines(book: &Book, doc: &Document) -> usize {
         }
         if p == n && (p == '—' || p == '…') {
             problems.push(format!("{p}{p} split: {} / {}", a.text, b.text));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    // No lone first or last line of a paragraph on a page; no heading at
+    // a page's foot.
+    let mut para: Vec<&layout::LineRecord> = Vec::new();
+    let check_para = |para: &[&layout::LineRecord], problems: &mut Vec<String>| {
+        if para.len() < 2 {
+            return;
+        }
+        let first_page = para[0].page;
+        let last_page = para[para.len() - 1].page;
+        if first_page != last_page {
+            let head = para.iter().filter(|l| l.page == first_page).count();
+            let tail = para.iter().filter(|l| l.page == last_page).count();
+            if head < 2 || tail < 2 {
+                problems.push(format!(
+                    "lone line at a page edge ({head}+{tail}): {}",
+                    para[0].text
+                ));
+            }
+        }
+    };
+    for l in &body {
+        if l.first {
+            check_para(&para, &mut problems);
+            para.clear();
+        }
+        para.push(l);
+    }
+    check_para(&para, &mut problems);
+    for w in doc.lines.windows(2) {
+        if matches!(w[0].role, Role::Heading(_)) && w[1].page != w[0].page {
+            problems.push(format!("heading alone at a page's foot: {}", w[0].text));
         }
     }
     assert!(
@@ -391,4 +438,112 @@ fn write_reference_pdf() {
     let out = std::env::var("BINDERY_REFERENCE_PDF").expect("BINDERY_REFERENCE_PDF set");
     let p = seed_pdf();
     std::fs::copy(p, out).unwrap();
+}
+
+#[test]
+fn footnotes_sit_at_the_foot_of_their_page() {
+    use bindery::model::{Footnote, Inline, SourcePos};
+    let (mut book, fonts) = seed();
+    let ch = &mut book.chapters[0];
+    for (k, bi) in [1usize, 3].into_iter().enumerate() {
+        if let Block::Paragraph { content, .. } = &mut ch.blocks[bi] {
+            content.insert(1, Inline::FootnoteRef(k));
+        }
+        ch.footnotes.push(Footnote {
+            label: format!("n{k}"),
+            blocks: vec![Block::Paragraph {
+                content: vec![Inline::Text(format!(
+                    "注释{k}：这是第{k}条脚注的文字，说明正文中的一个提法。"
+                ))],
+                pos: SourcePos::default(),
+            }],
+            pos: SourcePos::default(),
+        });
+    }
+    let doc = layout::typeset(&book, &fonts, None);
+    for (k, mark) in ["①", "②"].into_iter().enumerate() {
+        let body = doc
+            .lines
+            .iter()
+            .find(|l| l.role == Role::Paragraph && l.text.contains(mark))
+            .unwrap_or_else(|| panic!("marker {mark} in the text"));
+        let note: Vec<_> = doc
+            .lines
+            .iter()
+            .filter(|l| l.role == Role::Footnote && l.text.contains(&format!("第{k}条脚注")))
+            .collect();
+        assert!(!note.is_empty(), "footnote {k} set");
+        assert!(
+            note.iter().all(|n| n.page == body.page),
+            "footnote {k} on another page"
+        );
+        let lowest_body = doc
+            .lines
+            .iter()
+            .filter(|l| l.page == body.page && l.role != Role::Footnote)
+            .map(|l| l.baseline)
+            .fold(0.0f32, f32::max);
+        assert!(
+            note.iter().all(|n| n.baseline > lowest_body),
+            "footnote {k} not at the foot"
+        );
+        assert!(note[0].text.starts_with(mark));
+    }
+}
+
+#[test]
+fn duplex_starts_articles_on_right_hand_pages() {
+    let (mut book, fonts) = seed();
+    book.pdf.duplex = true;
+    book.pdf.margin_inner_mm = 30.0;
+    book.pdf.margin_outer_mm = 20.0;
+    let doc = layout::typeset(&book, &fonts, None);
+    let openings: Vec<usize> = doc
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == layout::PageKind::Opening)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(openings.len(), book.chapters.len());
+    // Page indices from 0: right-hand pages are the even ones.
+    assert!(openings.iter().all(|i| i % 2 == 0), "{openings:?}");
+    let first_body = doc
+        .pages
+        .iter()
+        .position(|p| p.label.style == layout::LabelStyle::Arabic)
+        .unwrap();
+    assert_eq!(first_body % 2, 0);
+    // Mirrored margins: the text block sits further right on right-hand pages.
+    let left_of = |page: usize| {
+        doc.lines
+            .iter()
+            .find(|l| l.page == page && l.role == Role::Paragraph)
+            .map(|l| l.left)
+    };
+    let recto = openings[0];
+    let verso = recto + 1;
+    let (a, b) = (left_of(recto).unwrap(), left_of(verso).unwrap());
+    assert!(a > b + 20.0, "recto {a} verso {b}");
+    check_lines(&book, &doc);
+}
+
+#[test]
+fn pdfa_and_untagged_variants_render() {
+    let (mut book, fonts) = seed();
+    let dir = tempfile::tempdir().unwrap();
+    let cover = test_cover(dir.path());
+    book.pdf.pdfa = true;
+    let (bytes, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("pdfaid:part"), "PDF/A identification in XMP");
+    let path = out_dir().join(format!("pdfa-{}.pdf", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let check = tool("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(check.contains("No syntax or stream encoding errors"));
+    book.pdf.pdfa = false;
+    book.pdf.tagged = false;
+    let (plain, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    assert!(!String::from_utf8_lossy(&plain).contains("/StructTreeRoot"));
+    assert!(text.contains("/StructTreeRoot"));
 }

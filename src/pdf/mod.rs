@@ -74,6 +74,7 @@ pub fn write_pdf(
         Some(decode_image(
             cover.bytes.clone(),
             cover.media_type == "image/jpeg",
+            !opts.pdfa,
         )?)
     } else {
         None
@@ -104,7 +105,7 @@ pub fn write_pdf(
                         let bytes =
                             std::fs::read(path).map_err(|e| crate::diag::io_error(path, &e))?;
                         let jpeg = bytes.starts_with(&[0xFF, 0xD8]);
-                        Some(decode_image(bytes, jpeg)?)
+                        Some(decode_image(bytes, jpeg, !opts.pdfa)?)
                     }
                 };
                 let Some(image) = image else { continue };
@@ -239,12 +240,13 @@ pub fn write_pdf(
     })
 }
 
-fn decode_image(bytes: Vec<u8>, jpeg: bool) -> Result<Image, Diagnostic> {
+/// PDF/A forbids asking viewers to interpolate images.
+fn decode_image(bytes: Vec<u8>, jpeg: bool, interpolate: bool) -> Result<Image, Diagnostic> {
     let data = Data::from(bytes);
     let img = if jpeg {
-        Image::from_jpeg(data, true)
+        Image::from_jpeg(data, interpolate)
     } else {
-        Image::from_png(data, true)
+        Image::from_png(data, interpolate)
     };
     img.map_err(|e| Diagnostic::error(format!("image cannot be embedded: {e}")))
 }
