@@ -547,3 +547,70 @@ fn pdfa_and_untagged_variants_render() {
     assert!(!String::from_utf8_lossy(&plain).contains("/StructTreeRoot"));
     assert!(text.contains("/StructTreeRoot"));
 }
+
+/// Pen positions of each character that starts a glyph cluster in a line.
+fn char_positions(line: &layout::para::SetLine) -> Vec<(char, f32)> {
+    let mut out = Vec::new();
+    for r in &line.runs {
+        let mut x = r.x;
+        let mut last = usize::MAX;
+        for g in &r.glyphs {
+            if g.range.start != last {
+                out.push((r.text[g.range.start..].chars().next().unwrap(), x));
+                last = g.range.start;
+            }
+            x += g.advance;
+        }
+    }
+    out
+}
+
+fn set_one(text: &str, measure_em: f32, align: layout::para::Align) -> Vec<layout::para::SetLine> {
+    use layout::para::{ParaStyle, Piece, set_paragraph};
+    let fonts = FontSet::bundled();
+    let mut shaper = layout::shape::Shaper::new(&fonts);
+    let em = 10.0;
+    set_paragraph(
+        &mut shaper,
+        &[Piece::new(text, layout::FontId::Regular, em, Some(0))],
+        &ParaStyle {
+            measure: measure_em * em,
+            indent: 0.0,
+            em,
+            align,
+        },
+    )
+}
+
+#[test]
+fn adjacent_marks_take_one_and_a_half_em() {
+    let lines = set_one("好。”好（“好", 40.0, layout::para::Align::Left);
+    let pos = char_positions(&lines[0]);
+    let x = |c: char, nth: usize| pos.iter().filter(|p| p.0 == c).nth(nth).unwrap().1;
+    // 好 + 。” = 1 + 1.5 em.
+    assert!((x('好', 1) - x('好', 0) - 25.0).abs() < 0.01, "{pos:?}");
+    // 好 + （“ = 1 + 1.5 em.
+    assert!((x('好', 2) - x('好', 1) - 25.0).abs() < 0.01, "{pos:?}");
+}
+
+#[test]
+fn quarter_em_between_han_and_latin() {
+    let lines = set_one("打造V2.0版本", 40.0, layout::para::Align::Left);
+    let pos = char_positions(&lines[0]);
+    let x = |c: char| pos.iter().find(|p| p.0 == c).unwrap().1;
+    assert!((x('V') - x('造') - 12.5).abs() < 0.01, "{pos:?}");
+    let after_zero = x('版') - x('0');
+    // The digit's own advance plus a quarter em.
+    assert!(after_zero > 2.5 + 4.0 && after_zero < 2.5 + 7.0, "{pos:?}");
+}
+
+#[test]
+fn line_end_mark_may_go_half_width_to_fit() {
+    // Nine Han characters and a full stop in a nine-and-a-half-em measure:
+    // the full stop stays on the line, set half-width.
+    let text = "一二三四五六七八九。十一";
+    let lines = set_one(text, 9.5, layout::para::Align::Justify);
+    assert!(lines[0].text.ends_with('。'), "{:?}", lines[0].text);
+    assert!((lines[0].x_end - 95.0).abs() < 0.01);
+    assert!(!lines[1].text.starts_with('。'));
+}

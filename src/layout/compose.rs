@@ -578,6 +578,44 @@ fn single_line(
     )
 }
 
+/// Sets centred display text (titles) in lines of even length: the measure
+/// is narrowed em by em for as long as the number of lines stays the same,
+/// then the lines are centred in the full measure.
+fn set_balanced(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) -> Vec<SetLine> {
+    let mut best = set_paragraph(shaper, pieces, style);
+    let k = best.len();
+    if k < 2 {
+        return best;
+    }
+    let mut m = style.measure;
+    let mut best_m = m;
+    while m - style.em >= style.em * 4.0 {
+        m -= style.em;
+        let lines = set_paragraph(
+            shaper,
+            pieces,
+            &ParaStyle {
+                measure: m,
+                ..*style
+            },
+        );
+        if lines.len() > k {
+            break;
+        }
+        best = lines;
+        best_m = m;
+    }
+    let shift = (style.measure - best_m) / 2.0;
+    for line in &mut best {
+        for r in &mut line.runs {
+            r.x += shift;
+        }
+        line.x_start += shift;
+        line.x_end += shift;
+    }
+    best
+}
+
 fn running_head(shaper: &mut Shaper, geo: &Geo, left: f32, text: &str, page: &mut Page) {
     let size = footnote_size(geo);
     let lines = single_line(
@@ -624,7 +662,14 @@ fn title_page_content(book: &Book, shaper: &mut Shaper, geo: &Geo, idx: usize, p
     let mut y = geo.ph * 0.28;
     let mut sid = 1;
     let mut put = |y: &mut f32, text: &str, font: FontId, size: f32, gap: f32, role: Role| {
-        for line in single_line(shaper, text, font, size, geo.measure, Align::Center) {
+        let pieces = [Piece::new(text, font, size, None)];
+        let style = ParaStyle {
+            measure: geo.measure,
+            indent: 0.0,
+            em: size,
+            align: Align::Center,
+        };
+        for line in set_balanced(shaper, &pieces, &style) {
             *y += size * 1.4;
             emit_line(&line, left, *y, Some(Structure { role, id: sid }), page);
         }
@@ -845,7 +890,7 @@ fn toc_numbers(
                     && let Some(g) = dot.glyphs.first()
                 {
                     let first = ((from - left) / step).ceil() as i32;
-                    let last = ((to - left) / step).floor() as i32 - 1;
+                    let last = ((to - left) / step).floor() as i32;
                     if last >= first {
                         let count = (last - first + 1) as usize;
                         let mut glyphs = Vec::with_capacity(count);
@@ -1214,7 +1259,7 @@ fn chapter_galley(book: &Book, ci: usize, shaper: &mut Shaper, geo: &Geo) -> Gal
     let mut head_h = 0.0;
     b.els.push(space(geo.pitch * 2.0, false));
     let pieces = [Piece::new(title.clone(), FontId::Bold, title_size, None)];
-    let lines = set_paragraph(
+    let lines = set_balanced(
         b.shaper,
         &pieces,
         &ParaStyle {

@@ -144,15 +144,38 @@ fn set_segment(
         let base = full.len();
         piece_start.push(base);
         full.push_str(&p.text);
-        shaper.shape(
-            &p.text,
-            base,
-            p.font,
-            p.size,
-            p.raise,
-            &mut clusters,
-            &mut glyphs,
-        );
+        // Characters the piece's face lacks are set in the other face when
+        // it has them (a bold face without some rare character).
+        let other = match p.font {
+            FontId::Regular => FontId::Bold,
+            FontId::Bold => FontId::Regular,
+        };
+        let face_for = |c: char| {
+            if c.is_whitespace() || shaper.covers(p.font, c) || !shaper.covers(other, c) {
+                p.font
+            } else {
+                other
+            }
+        };
+        let mut runs: Vec<(usize, usize, FontId)> = Vec::new();
+        for (i, c) in p.text.char_indices() {
+            let f = face_for(c);
+            match runs.last_mut() {
+                Some((_, end, rf)) if *rf == f => *end = i + c.len_utf8(),
+                _ => runs.push((i, i + c.len_utf8(), f)),
+            }
+        }
+        for (s, e, f) in runs {
+            shaper.shape(
+                &p.text[s..e],
+                base + s,
+                f,
+                p.size,
+                p.raise,
+                &mut clusters,
+                &mut glyphs,
+            );
+        }
         cpiece.resize(clusters.len(), pi);
     }
     let n = clusters.len();

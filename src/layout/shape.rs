@@ -85,6 +85,11 @@ impl<'a> Shaper<'a> {
         asc as f32 / self.upem[font as usize]
     }
 
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, font: FontId, c: char) -> bool {
+        self.faces[font as usize].glyph_index(c).is_some()
+    }
+
     /// Shapes `text` (one face, one size) and appends its clusters, with
     /// byte offsets shifted by `base`, and their glyphs.
     #[allow(clippy::too_many_arguments)]
