@@ -256,8 +256,27 @@ fn big_book(book: &Book, articles: usize) -> Book {
                 && let Some(bindery::model::Inline::Text(t)) = content.first_mut()
             {
                 let skip = (next() % 7) as usize;
-                *t = t.chars().skip(skip).collect();
+                let rest: String = t.chars().skip(skip).collect();
+                // A paragraph cannot begin with a closing mark.
+                *t = rest
+                    .trim_start_matches(|c| NO_START.contains(c))
+                    .to_string();
             }
+        }
+        // Section headings now and then, to exercise keep-with-next.
+        let mut k = 2 + (next() % 3) as usize;
+        let mut part = 1;
+        while k < ch.blocks.len() {
+            ch.blocks.insert(
+                k,
+                Block::Heading {
+                    level: 2,
+                    content: vec![bindery::model::Inline::Text(format!("第{part}部分"))],
+                    pos: Default::default(),
+                },
+            );
+            part += 1;
+            k += 3 + (next() % 4) as usize;
         }
         big.chapters.push(ch);
     }

@@ -1325,7 +1325,10 @@ fn chapter_galley(book: &Book, ci: usize, shaper: &mut Shaper, geo: &Geo) -> Gal
         let size = footnote_size(geo);
         b.els.push(space(geo.pitch * 0.5, false));
         b.keep = true;
-        let end = ch.blocks.last().map(|blk| block_text(blk).chars().count());
+        let end = ch
+            .blocks
+            .last()
+            .map(|blk| block_text(blk).chars().count().saturating_sub(1));
         let last_block = ch.blocks.len().checked_sub(1);
         let pieces = [Piece::new(note.clone(), FontId::Regular, size, end)];
         b.paragraph(
