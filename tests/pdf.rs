@@ -633,3 +633,17 @@ fn line_end_mark_may_go_half_width_to_fit() {
     assert!((lines[0].x_end - 95.0).abs() < 0.01);
     assert!(!lines[1].text.starts_with('。'));
 }
+
+#[test]
+fn overlong_word_breaks_without_overrunning() {
+    let url = "https://example.org/a/very/long/path/that/does/not/fit/on/one/line/of/text";
+    let text = format!("请访问{url}，了解详情。");
+    let lines = set_one(&text, 12.0, layout::para::Align::Justify);
+    assert!(lines.len() > 2);
+    for l in &lines {
+        assert!(l.x_end <= 120.01, "{} ends at {}", l.text, l.x_end);
+        assert!(!l.text.starts_with('，'));
+    }
+    let joined: String = lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(joined, text);
+}

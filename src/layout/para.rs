@@ -4,7 +4,7 @@
 //! opportunities, then justified lines of positioned glyph runs.
 
 use super::shape::{Cluster, ShapedGlyph, Shaper};
-use super::text::{break_opportunities, is_cjk, is_han, is_latin_alnum};
+use super::text::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
 use super::{FontId, Glyph};
 
 /// A stretch of text in one face and size.
@@ -261,8 +261,22 @@ fn set_segment(
         style,
         indent,
     };
+    // A word longer than the measure (a URL) may be broken inside, still
+    // under the punctuation rules; only as a last resort anywhere.
+    let inside_words: Vec<bool> = (0..=n)
+        .map(|k| {
+            allowed[k]
+                || (k > 0
+                    && k < n
+                    && !is_cjk(clusters[k - 1].last)
+                    && !is_cjk(clusters[k].first)
+                    && !no_start(clusters[k].first)
+                    && !no_end(clusters[k - 1].last))
+        })
+        .collect();
     let breaks = ctx
         .total_fit(&allowed, false)
+        .or_else(|| ctx.total_fit(&inside_words, true))
         .or_else(|| ctx.total_fit(&vec![true; n + 1], true))
         .expect("emergency breaking always succeeds");
     let mut a = 0;
