@@ -647,3 +647,46 @@ fn overlong_word_breaks_without_overrunning() {
     let joined: String = lines.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(joined, text);
 }
+
+#[test]
+fn links_and_images_reach_the_pdf() {
+    use bindery::model::{Inline, SourcePos};
+    let (mut book, fonts) = seed();
+    let dir = tempfile::tempdir().unwrap();
+    let cover = test_cover(dir.path());
+    let figure = dir.path().join("figure.png");
+    image::RgbImage::from_fn(300, 200, |x, _| image::Rgb([x as u8, 80, 160]))
+        .save(&figure)
+        .unwrap();
+    let ch = &mut book.chapters[0];
+    if let Block::Paragraph { content, .. } = &mut ch.blocks[0] {
+        content.push(Inline::Link {
+            url: "https://example.org/reform".into(),
+            content: vec![Inline::Text("示例网站".into())],
+        });
+    }
+    ch.blocks.insert(
+        1,
+        Block::Image {
+            path: figure,
+            alt: "示意图：改革先行区".into(),
+            pos: SourcePos::default(),
+        },
+    );
+    let (bytes, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 0).unwrap();
+    let path = out_dir().join(format!("links-{}.pdf", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let f = path.to_str().unwrap();
+    let json = tool("qpdf", &["--json=2", "--json-key=qpdf", f]);
+    assert!(
+        json.contains("https://example.org/reform"),
+        "URI link written"
+    );
+    let images = json.matches("\"/Subtype\": \"/Image\"").count();
+    assert_eq!(images, 2, "cover and figure");
+    // TOC entries link to pages.
+    assert!(json.matches("\"/Subtype\": \"/Link\"").count() >= book.chapters.len() + 1);
+    let text = squash(&tool("pdftotext", &[f, "-"]));
+    assert!(text.contains("示意图：改革先行区"));
+    assert!(text.contains("示例网站"));
+}

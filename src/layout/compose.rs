@@ -428,6 +428,12 @@ fn place_elements(
                 let baseline = y + geo.baseline_in(e.h, line.max_size);
                 let x0 = left + dx;
                 emit_line(line, x0, baseline, Some(*structure), page);
+                for (lx0, lx1, url) in &line.links {
+                    page.links.push(Link {
+                        rect: [x0 + lx0, y, x0 + lx1, y + e.h],
+                        target: LinkTarget::Uri(url.clone()),
+                    });
+                }
                 lines.push(LineRecord {
                     page: page_idx,
                     role: structure.role,
@@ -1436,7 +1442,13 @@ fn push_pieces(
             Inline::Emphasis(c) | Inline::Strong(c) => {
                 push_pieces(c, FontId::Bold, size, at, ch, out)
             }
-            Inline::Link { content, .. } => push_pieces(content, font, size, at, ch, out),
+            Inline::Link { url, content } => {
+                let from = out.len();
+                push_pieces(content, font, size, at, ch, out);
+                for p in &mut out[from..] {
+                    p.link.get_or_insert_with(|| url.clone());
+                }
+            }
             Inline::FootnoteRef(i) => {
                 if *i < ch.footnotes.len() {
                     out.push(Piece {
@@ -1446,6 +1458,7 @@ fn push_pieces(
                         raise: size * 0.35,
                         src: None,
                         footnote: Some(*i),
+                        link: None,
                     });
                 }
             }

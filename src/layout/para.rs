@@ -21,6 +21,8 @@ pub struct Piece {
     pub src: Option<usize>,
     /// The footnote this piece refers to (its marker).
     pub footnote: Option<usize>,
+    /// Target of a hyperlink the piece belongs to.
+    pub link: Option<String>,
 }
 
 impl Piece {
@@ -32,6 +34,7 @@ impl Piece {
             raise: 0.0,
             src,
             footnote: None,
+            link: None,
         }
     }
 }
@@ -84,6 +87,9 @@ pub struct SetLine {
     /// Offset of the line's first character in the block's plain text.
     pub src: Option<usize>,
     pub footnotes: Vec<usize>,
+    /// Hyperlinked stretches: start and end x (relative to the line's left
+    /// edge) and the target.
+    pub links: Vec<(f32, f32, String)>,
     /// Largest font size in the line.
     pub max_size: f32,
 }
@@ -192,6 +198,7 @@ fn set_segment(
                 text: String::new(),
                 src: pieces.first().and_then(|p| p.src),
                 footnotes: Vec::new(),
+                links: Vec::new(),
                 max_size: style.em,
             });
         }
@@ -578,10 +585,19 @@ impl Ctx<'_> {
         xs.push(width_end);
         let mut runs: Vec<LineRun> = Vec::new();
         let mut footnotes = Vec::new();
+        let mut links: Vec<(f32, f32, String)> = Vec::new();
         let mut max_size: f32 = 0.0;
         for k in a..t {
             let c = &cl[k];
             max_size = max_size.max(c.size);
+            if let Some(url) = &pieces[cpiece[k]].link {
+                let x0 = (xs[k - a] + offset) as f32;
+                let x1 = (xs[k + 1 - a] + offset) as f32;
+                match links.last_mut() {
+                    Some((_, end, u)) if u == url && (*end - x0).abs() < c.size => *end = x1,
+                    _ => links.push((x0, x1, url.clone())),
+                }
+            }
             if let Some(fn_idx) = pieces[cpiece[k]].footnote
                 && !footnotes.contains(&fn_idx)
             {
@@ -640,6 +656,7 @@ impl Ctx<'_> {
             text,
             src,
             footnotes,
+            links,
             max_size,
         }
     }
