@@ -1161,7 +1161,8 @@ impl ChapterBuilder<'_, '_> {
                     let (w, h) = (w.max(1) as f32, h.max(1) as f32);
                     let s = (measure / w).min(geo.block_h * 0.6 / h);
                     let (iw, ih) = (w * s, h * s);
-                    let eh = (ih / geo.pitch).ceil() * geo.pitch;
+                    // At least half a line of white above and below, on the grid.
+                    let eh = ((ih + geo.pitch) / geo.pitch).ceil() * geo.pitch;
                     self.els.push(El {
                         h: eh,
                         kind: ElKind::Image {
