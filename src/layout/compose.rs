@@ -624,14 +624,17 @@ fn set_balanced(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) -> Vec
 
 fn running_head(shaper: &mut Shaper, geo: &Geo, left: f32, text: &str, page: &mut Page) {
     let size = footnote_size(geo);
-    let lines = single_line(
-        shaper,
-        text,
-        FontId::Regular,
-        size,
-        geo.measure,
-        Align::Center,
-    );
+    let set = |shaper: &mut Shaper, t: &str| {
+        single_line(shaper, t, FontId::Regular, size, geo.measure, Align::Center)
+    };
+    let mut lines = set(shaper, text);
+    // A title too long for one line is shortened with an ellipsis.
+    let mut keep = text.chars().count();
+    while lines.len() > 1 && keep > 1 {
+        keep -= 1;
+        let short: String = text.chars().take(keep).chain("……".chars()).collect();
+        lines = set(shaper, &short);
+    }
     let baseline = geo.block_top - geo.pitch * 0.9;
     if let Some(line) = lines.first() {
         emit_line(line, left, baseline, None, page);
