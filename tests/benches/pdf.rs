@@ -57,6 +57,16 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cover = cover(dir.path());
     run("seed", &book, &fonts, &cover, 5);
+    // The same without the cover image, to separate text and fonts from it.
+    let doc = bindery::layout::typeset(&book, &fonts, None);
+    let bytes = bindery::pdf::write_pdf(&doc, &book, &fonts, &cover, 0).expect("renders");
+    println!(
+        "seed without cover image: {:.0} KB PDF (cover image {} x {}, {:.0} KB encoded)",
+        bytes.len() as f64 / 1024.0,
+        cover.width,
+        cover.height,
+        cover.bytes.len() as f64 / 1024.0
+    );
     for n in [50, 100, 200] {
         let mut big = book.clone();
         big.chapters = (0..n)
