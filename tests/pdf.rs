@@ -690,3 +690,13 @@ fn links_and_images_reach_the_pdf() {
     assert!(text.contains("示意图：改革先行区"));
     assert!(text.contains("示例网站"));
 }
+
+#[test]
+fn dash_and_middle_dot_cells() {
+    let lines = set_one("他说——好·行", 40.0, layout::para::Align::Left);
+    let pos = char_positions(&lines[0]);
+    let x = |c: char| pos.iter().find(|p| p.0 == c).unwrap().1;
+    // —— takes two ems, the middle dot half an em.
+    assert!((x('好') - x('说') - 30.0).abs() < 0.01, "{pos:?}");
+    assert!((x('行') - x('好') - 15.0).abs() < 0.01, "{pos:?}");
+}

@@ -184,6 +184,7 @@ fn set_segment(
         }
         cpiece.resize(clusters.len(), pi);
     }
+    fit_cells(&mut clusters, &mut glyphs);
     let n = clusters.len();
     if n == 0 {
         if first_segment {
@@ -304,6 +305,45 @@ fn set_segment(
         );
         lines.push(line);
         a = b;
+    }
+}
+
+/// In Chinese text the dash takes a full em (so —— is two) and the middle
+/// dot half an em (GB/T 15834), whatever the font's proportional advances;
+/// the ink is centred in its cell, and the halves of —— are pushed together.
+fn fit_cells(clusters: &mut [Cluster], glyphs: &mut [ShapedGlyph]) {
+    let n = clusters.len();
+    for k in 0..n {
+        let c = &clusters[k];
+        if !matches!(c.first, '—' | '·') || c.first != c.last || c.g1 == c.g0 {
+            continue;
+        }
+        let prev = (k > 0).then(|| clusters[k - 1].last);
+        let next = (k + 1 < n).then(|| clusters[k + 1].first);
+        if !prev.is_some_and(is_cjk) && !next.is_some_and(is_cjk) {
+            continue;
+        }
+        // The font may shape —— as one cluster.
+        let count = (c.end - c.start) / c.first.len_utf8();
+        let unit = if c.first == '—' {
+            c.size
+        } else {
+            c.size * 0.5
+        };
+        let room = unit * count as f32 - c.width;
+        if room <= 0.0 {
+            continue;
+        }
+        let shift = match (c.first, prev == Some('—'), next == Some('—')) {
+            ('—', false, true) => room,
+            ('—', true, false) => 0.0,
+            _ => room / 2.0,
+        };
+        for g in &mut glyphs[c.g0..c.g1] {
+            g.dx += shift;
+        }
+        glyphs[c.g1 - 1].advance += room;
+        clusters[k].width += room;
     }
 }
 
