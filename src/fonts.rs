@@ -183,7 +183,6 @@ fn describe(data: FontBytes, index: u32, origin: String) -> Result<LoadedFont, S
         .unwrap_or_else(|| postscript_name.clone());
     let units_per_em = face.units_per_em();
     let is_cff = face.tables().cff.is_some();
-    drop(face);
     Ok(LoadedFont {
         data,
         index,

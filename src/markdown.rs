@@ -286,19 +286,6 @@ impl BodyBuilder<'_> {
                 Event::TaskListMarker(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {}
             }
         }
-        let undefined: Vec<(String, usize)> = self
-            .footnote_index
-            .iter()
-            .filter(|(_, i)| self.footnotes[**i].is_none())
-            .map(|(l, &i)| (l.clone(), i))
-            .collect();
-        for (label, _) in undefined {
-            let off = body.find(&format!("[^{label}]")).unwrap_or(0);
-            self.error(
-                off,
-                format!("footnote [^{label}] is referenced but never defined"),
-            );
-        }
     }
 
     fn footnote_slot(&mut self, label: &str) -> usize {
@@ -473,4 +460,108 @@ pub fn is_wide(c: char) -> bool {
         0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
         0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
         || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::inline_text;
+
+    fn chapter(body: &str) -> Result<Chapter, Vec<Diagnostic>> {
+        let text = format!("+++\ntitle = \"题\"\nauthors = [\"甲\"]\n+++\n{body}");
+        parse_chapter(&text, Path::new("book/x.md"), Path::new("."), "ch01".into())
+    }
+
+    fn para(ch: &Chapter, i: usize) -> &Vec<Inline> {
+        match &ch.blocks[i] {
+            Block::Paragraph { content, .. } => content,
+            b => panic!("not a paragraph: {b:?}"),
+        }
+    }
+
+    #[test]
+    fn emphasis_next_to_chinese_punctuation() {
+        let ch = chapter("要抓**重点**。还有*强调*，以及。**开头**好。\n").unwrap();
+        let p = para(&ch, 0);
+        assert!(
+            p.contains(&Inline::Strong(vec![Inline::Text("重点".into())])),
+            "{p:?}"
+        );
+        assert!(p.contains(&Inline::Emphasis(vec![Inline::Text("强调".into())])));
+        assert!(p.contains(&Inline::Strong(vec![Inline::Text("开头".into())])));
+    }
+
+    #[test]
+    fn line_breaks_between_chinese_are_not_spaces() {
+        let ch = chapter("第一行\n第二行\nLatin\nwords\n").unwrap();
+        assert_eq!(inline_text(para(&ch, 0)), "第一行第二行Latin words");
+    }
+
+    #[test]
+    fn footnotes_in_reference_order_with_positions() {
+        let ch = chapter("正文[^b]和[^a]。\n\n[^a]: 注甲。\n[^b]: 注乙。\n").unwrap();
+        assert_eq!(ch.footnotes.len(), 2);
+        assert_eq!(ch.footnotes[0].label, "b");
+        assert_eq!(
+            crate::model::block_text(&ch.footnotes[0].blocks[0]),
+            "注乙。\n"
+        );
+        assert!(para(&ch, 0).contains(&Inline::FootnoteRef(0)));
+        assert_eq!(ch.blocks[0].pos().line, 5);
+        // An undefined reference is not a footnote: its text stays as written.
+        let ch = chapter("正文[^x]。\n").unwrap();
+        assert_eq!(inline_text(para(&ch, 0)), "正文[^x]。");
+    }
+
+    #[test]
+    fn front_matter_errors_have_positions() {
+        let err = parse_chapter(
+            "+++\ntitle = \"题\"\nauthor = [\"甲\"]\n+++\n正文\n",
+            Path::new("x.md"),
+            Path::new("."),
+            "ch01".into(),
+        )
+        .unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (3, 1), "{err:?}");
+        assert!(err[0].message.contains("unknown field `author`"));
+        let err = parse_chapter(
+            "+++\ntitle = \"题\"\n",
+            Path::new("x.md"),
+            Path::new("."),
+            "c".into(),
+        )
+        .unwrap_err();
+        assert!(err[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn raw_html_must_be_well_formed() {
+        assert!(chapter("<div>好</div>\n").is_ok());
+        assert!(chapter("文<span>好</span>字\n").is_ok());
+        let err = chapter("\n\n<div><p>坏</div>\n").unwrap_err();
+        assert_eq!(err[0].line, 7, "{err:?}");
+        let err = chapter("文<b>没有闭合\n").unwrap_err();
+        assert!(err[0].message.contains("not well-formed"), "{err:?}");
+    }
+
+    #[test]
+    fn lists_quotes_and_images() {
+        let ch = chapter("> 引文。\n\n1. 一\n2. 二\n\n![图](../../etc/passwd)\n").unwrap_err();
+        assert!(ch[0].message.contains("leaves the book folder"), "{ch:?}");
+        let ch = chapter("> 引文。\n\n1. 一\n2. 二\n").unwrap();
+        assert!(matches!(&ch.blocks[0], Block::Quote { blocks, .. } if blocks.len() == 1));
+        assert!(
+            matches!(&ch.blocks[1], Block::List { start: Some(1), items, .. } if items.len() == 2)
+        );
+    }
+
+    #[test]
+    fn inside_book_rejects_escapes() {
+        assert_eq!(
+            inside_book(Path::new("a/../b.md")),
+            Some(PathBuf::from("b.md"))
+        );
+        assert_eq!(inside_book(Path::new("../x.md")), None);
+        assert_eq!(inside_book(Path::new("/etc/passwd")), None);
+    }
 }

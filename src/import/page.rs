@@ -222,8 +222,7 @@ fn note_start(line: &str) -> Option<usize> {
 /// True when the parenthesis opening `s` is closed by its last character.
 fn closes_at_end(s: &str) -> bool {
     let mut depth = 0i32;
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in s.char_indices() {
         match c {
             '(' | '（' => depth += 1,
             ')' | '）' => {

@@ -1,0 +1,718 @@
+//! Setting one paragraph: shaped clusters, glue between them after clreq
+//! (punctuation compression, quarter-em Han–Latin spacing, stretch between
+//! Han characters), total-fit line breaking over the tailored break
+//! opportunities, then justified lines of positioned glyph runs.
+
+use super::shape::{Cluster, ShapedGlyph, Shaper};
+use super::text::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
+use super::{FontId, Glyph};
+
+/// A stretch of text in one face and size.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    pub text: String,
+    pub font: FontId,
+    pub size: f32,
+    /// Baseline shift upwards (footnote markers), in points.
+    pub raise: f32,
+    /// Character offset of the piece's first character in the block's plain
+    /// text (`model::block_text`), or `None` for text that is not part of it
+    /// (list markers, footnote numbers).
+    pub src: Option<usize>,
+    /// The footnote this piece refers to (its marker).
+    pub footnote: Option<usize>,
+    /// Target of a hyperlink the piece belongs to.
+    pub link: Option<String>,
+}
+
+impl Piece {
+    pub fn new(text: impl Into<String>, font: FontId, size: f32, src: Option<usize>) -> Self {
+        Piece {
+            text: text.into(),
+            font,
+            size,
+            raise: 0.0,
+            src,
+            footnote: None,
+            link: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Every line but the last fills the measure.
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ParaStyle {
+    /// Line length in points.
+    pub measure: f32,
+    /// First-line indent in points.
+    pub indent: f32,
+    /// The paragraph's em (its body size), for spacing.
+    pub em: f32,
+    pub align: Align,
+}
+
+/// Glyphs of one face and size, positioned from `x` along the baseline.
+#[derive(Debug, Clone)]
+pub struct LineRun {
+    /// Start of the run, relative to the line's left edge.
+    pub x: f32,
+    pub font: FontId,
+    pub size: f32,
+    pub raise: f32,
+    pub glyphs: Vec<Glyph>,
+    pub text: String,
+}
+
+/// A set line.
+#[derive(Debug, Clone)]
+pub struct SetLine {
+    pub runs: Vec<LineRun>,
+    /// Origin of the first glyph, relative to the line's left edge.
+    pub x_start: f32,
+    /// End of the last glyph's advance, relative to the line's left edge.
+    pub x_end: f32,
+    /// Stretched or shrunk to the full measure.
+    pub justified: bool,
+    pub first: bool,
+    pub last: bool,
+    pub text: String,
+    /// Offset of the line's first character in the block's plain text.
+    pub src: Option<usize>,
+    pub footnotes: Vec<usize>,
+    /// Hyperlinked stretches: start and end x (relative to the line's left
+    /// edge) and the target.
+    pub links: Vec<(f32, f32, String)>,
+    /// Largest font size in the line.
+    pub max_size: f32,
+}
+
+/// Stretch of the glue between two Han characters, as a fraction of the em.
+/// Only the ratios between kinds of glue matter for the line breaker.
+const CJK_STRETCH: f32 = 0.05;
+
+struct Glue {
+    nat: f32,
+    stretch: f32,
+    shrink: f32,
+}
+
+/// Sets a paragraph into lines. Hard line breaks (`\n`) end a line without
+/// justifying it.
+pub fn set_paragraph(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) -> Vec<SetLine> {
+    // Split into segments at hard breaks.
+    let mut segments: Vec<Vec<Piece>> = vec![Vec::new()];
+    for p in pieces {
+        let mut char_off = 0;
+        for (i, part) in p.text.split('\n').enumerate() {
+            if i > 0 {
+                segments.push(Vec::new());
+                char_off += 1;
+            }
+            if !part.is_empty() {
+                let mut q = p.clone();
+                q.text = part.to_string();
+                q.src = p.src.map(|s| s + char_off);
+                segments.last_mut().unwrap().push(q);
+            }
+            char_off += part.chars().count();
+        }
+    }
+    let mut lines = Vec::new();
+    for (si, seg) in segments.iter().enumerate() {
+        let indent = if si == 0 { style.indent } else { 0.0 };
+        set_segment(shaper, seg, style, indent, si == 0, &mut lines);
+    }
+    lines
+}
+
+fn set_segment(
+    shaper: &mut Shaper,
+    pieces: &[Piece],
+    style: &ParaStyle,
+    indent: f32,
+    first_segment: bool,
+    lines: &mut Vec<SetLine>,
+) {
+    let mut full = String::new();
+    let mut piece_start = Vec::with_capacity(pieces.len());
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut glyphs: Vec<ShapedGlyph> = Vec::new();
+    let mut cpiece: Vec<usize> = Vec::new();
+    for (pi, p) in pieces.iter().enumerate() {
+        let base = full.len();
+        piece_start.push(base);
+        full.push_str(&p.text);
+        // Characters the piece's face lacks are set in the other face when
+        // it has them (a bold face without some rare character).
+        let other = match p.font {
+            FontId::Regular => FontId::Bold,
+            FontId::Bold => FontId::Regular,
+        };
+        let face_for = |c: char| {
+            if c.is_whitespace() || shaper.covers(p.font, c) || !shaper.covers(other, c) {
+                p.font
+            } else {
+                other
+            }
+        };
+        let mut runs: Vec<(usize, usize, FontId)> = Vec::new();
+        for (i, c) in p.text.char_indices() {
+            let f = face_for(c);
+            match runs.last_mut() {
+                Some((_, end, rf)) if *rf == f => *end = i + c.len_utf8(),
+                _ => runs.push((i, i + c.len_utf8(), f)),
+            }
+        }
+        for (s, e, f) in runs {
+            shaper.shape(
+                &p.text[s..e],
+                base + s,
+                f,
+                p.size,
+                p.raise,
+                &mut clusters,
+                &mut glyphs,
+            );
+        }
+        cpiece.resize(clusters.len(), pi);
+    }
+    fit_cells(&mut clusters, &mut glyphs);
+    let n = clusters.len();
+    if n == 0 {
+        if first_segment {
+            // An empty paragraph still takes its line.
+            lines.push(SetLine {
+                runs: Vec::new(),
+                x_start: 0.0,
+                x_end: 0.0,
+                justified: false,
+                first: true,
+                last: true,
+                text: String::new(),
+                src: pieces.first().and_then(|p| p.src),
+                footnotes: Vec::new(),
+                links: Vec::new(),
+                max_size: style.em,
+            });
+        }
+        return;
+    }
+    let em = style.em;
+    let space: Vec<bool> = clusters
+        .iter()
+        .map(|c| c.first.is_whitespace() && c.last.is_whitespace())
+        .collect();
+    let cw: Vec<f32> = clusters.iter().map(|c| c.width).collect();
+    let cst: Vec<f32> = (0..n)
+        .map(|k| if space[k] { cw[k] * 0.5 } else { 0.0 })
+        .collect();
+    let csh: Vec<f32> = (0..n)
+        .map(|k| if space[k] { cw[k] * 0.3 } else { 0.0 })
+        .collect();
+    let mut gaps: Vec<Glue> = Vec::with_capacity(n);
+    gaps.push(Glue {
+        nat: 0.0,
+        stretch: 0.0,
+        shrink: 0.0,
+    });
+    for k in 1..n {
+        gaps.push(glue_between(
+            &clusters[k - 1],
+            &clusters[k],
+            space[k - 1] || space[k],
+            em,
+        ));
+    }
+    // Break opportunities as cluster indices.
+    let opps = break_opportunities(&full);
+    let mut allowed = vec![false; n + 1];
+    {
+        let mut oi = 0;
+        for k in 1..n {
+            while oi < opps.len() && opps[oi] < clusters[k].start {
+                oi += 1;
+            }
+            allowed[k] =
+                oi < opps.len() && opps[oi] == clusters[k].start && clusters[k].raise == 0.0;
+        }
+        allowed[n] = true;
+    }
+    // Prefix sums: P[k] covers clusters < k and the gaps before them.
+    let mut pn = vec![0.0f64; n + 1];
+    let mut ps = vec![0.0f64; n + 1];
+    let mut ph = vec![0.0f64; n + 1];
+    for k in 0..n {
+        let (gn, gs, gh) = if k > 0 {
+            (gaps[k].nat, gaps[k].stretch, gaps[k].shrink)
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        pn[k + 1] = pn[k] + (cw[k] + gn) as f64;
+        ps[k + 1] = ps[k] + (cst[k] + gs) as f64;
+        ph[k + 1] = ph[k] + (csh[k] + gh) as f64;
+    }
+    let ctx = Ctx {
+        clusters: &clusters,
+        space: &space,
+        gaps: &gaps,
+        pn: &pn,
+        ps: &ps,
+        ph: &ph,
+        style,
+        indent,
+    };
+    // A word longer than the measure (a URL) may be broken inside, still
+    // under the punctuation rules; only as a last resort anywhere.
+    let inside_words: Vec<bool> = (0..=n)
+        .map(|k| {
+            allowed[k]
+                || (k > 0
+                    && k < n
+                    && !is_cjk(clusters[k - 1].last)
+                    && !is_cjk(clusters[k].first)
+                    && !no_start(clusters[k].first)
+                    && !no_end(clusters[k - 1].last))
+        })
+        .collect();
+    let breaks = ctx
+        .total_fit(&allowed, false)
+        .or_else(|| ctx.total_fit(&inside_words, true))
+        .or_else(|| ctx.total_fit(&vec![true; n + 1], true))
+        .expect("emergency breaking always succeeds");
+    let mut a = 0;
+    let nlines = breaks.len();
+    for (li, &b) in breaks.iter().enumerate() {
+        let first = a == 0 && first_segment;
+        let last = li + 1 == nlines;
+        let line = ctx.build(
+            a,
+            b,
+            first,
+            last,
+            &glyphs,
+            &full,
+            pieces,
+            &piece_start,
+            &cpiece,
+        );
+        lines.push(line);
+        a = b;
+    }
+}
+
+/// In Chinese text the dash takes a full em (so —— is two) and the middle
+/// dot half an em (GB/T 15834), whatever the font's proportional advances;
+/// the ink is centred in its cell, and the halves of —— are pushed together.
+fn fit_cells(clusters: &mut [Cluster], glyphs: &mut [ShapedGlyph]) {
+    let n = clusters.len();
+    for k in 0..n {
+        let c = &clusters[k];
+        if !matches!(c.first, '—' | '·') || c.first != c.last || c.g1 == c.g0 {
+            continue;
+        }
+        let prev = (k > 0).then(|| clusters[k - 1].last);
+        let next = (k + 1 < n).then(|| clusters[k + 1].first);
+        if !prev.is_some_and(is_cjk) && !next.is_some_and(is_cjk) {
+            continue;
+        }
+        // The font may shape —— as one cluster.
+        let count = (c.end - c.start) / c.first.len_utf8();
+        let unit = if c.first == '—' {
+            c.size
+        } else {
+            c.size * 0.5
+        };
+        let room = unit * count as f32 - c.width;
+        if room <= 0.0 {
+            continue;
+        }
+        let shift = match (c.first, prev == Some('—'), next == Some('—')) {
+            ('—', false, true) => room,
+            ('—', true, false) => 0.0,
+            _ => room / 2.0,
+        };
+        for g in &mut glyphs[c.g0..c.g1] {
+            g.dx += shift;
+        }
+        glyphs[c.g1 - 1].advance += room;
+        clusters[k].width += room;
+    }
+}
+
+fn glue_between(a: &Cluster, b: &Cluster, near_space: bool, em: f32) -> Glue {
+    let zero = Glue {
+        nat: 0.0,
+        stretch: 0.0,
+        shrink: 0.0,
+    };
+    if near_space || a.raise != 0.0 || b.raise != 0.0 {
+        return zero;
+    }
+    let (p, q) = (a.last, b.first);
+    let (ha, hb) = (a.halves, b.halves);
+    let a_mark = ha.left_empty || ha.right_empty;
+    let b_mark = hb.left_empty || hb.right_empty;
+    // Quarter shrink from marks' blank halves facing this gap.
+    let mark_shrink = if ha.right_empty { 0.25 * a.size } else { 0.0 }
+        + if hb.left_empty { 0.25 * b.size } else { 0.0 };
+    if is_cjk(p) && is_cjk(q) {
+        if a_mark && b_mark && (ha.right_empty || hb.left_empty) {
+            // Two adjacent full-width marks take 1.5 em together.
+            let size = if ha.right_empty { a.size } else { b.size };
+            return Glue {
+                nat: -0.5 * size,
+                stretch: CJK_STRETCH * em,
+                shrink: 0.0,
+            };
+        }
+        return Glue {
+            nat: 0.0,
+            stretch: CJK_STRETCH * em,
+            shrink: mark_shrink,
+        };
+    }
+    if (is_han(p) && is_latin_alnum(q)) || (is_latin_alnum(p) && is_han(q)) {
+        return Glue {
+            nat: 0.25 * em,
+            stretch: CJK_STRETCH * em,
+            shrink: 0.125 * em,
+        };
+    }
+    if is_cjk(p) || is_cjk(q) {
+        return Glue {
+            nat: 0.0,
+            stretch: CJK_STRETCH * em,
+            shrink: mark_shrink,
+        };
+    }
+    zero
+}
+
+struct Ctx<'a> {
+    clusters: &'a [Cluster],
+    space: &'a [bool],
+    gaps: &'a [Glue],
+    pn: &'a [f64],
+    ps: &'a [f64],
+    ph: &'a [f64],
+    style: &'a ParaStyle,
+    indent: f32,
+}
+
+/// Measurements of a candidate line `a..b`.
+struct LineFit {
+    /// End of the line without trailing spaces.
+    t: usize,
+    avail: f64,
+    nat: f64,
+    stretch: f64,
+    shrink: f64,
+    end_shrink: f64,
+}
+
+impl Ctx<'_> {
+    fn fit(&self, a: usize, b: usize) -> LineFit {
+        let mut t = b;
+        while t > a + 1 && self.space[t - 1] {
+            t -= 1;
+        }
+        let (gn, gs, gh) = if a > 0 {
+            let g = &self.gaps[a];
+            (g.nat as f64, g.stretch as f64, g.shrink as f64)
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        let last = &self.clusters[t - 1];
+        let end_shrink = if last.halves.right_empty {
+            0.5 * last.size as f64
+        } else {
+            0.0
+        };
+        // The last mark's own quarter shrink lives in the dropped gap `t`.
+        let avail = self.style.measure as f64 - if a == 0 { self.indent as f64 } else { 0.0 };
+        LineFit {
+            t,
+            avail,
+            nat: self.pn[t] - self.pn[a] - gn,
+            stretch: self.ps[t] - self.ps[a] - gs,
+            shrink: self.ph[t] - self.ph[a] - gh,
+            end_shrink,
+        }
+    }
+
+    /// Cost of a line, or `None` when it cannot be made to fit.
+    fn cost(&self, f: &LineFit, last: bool, emergency: bool) -> Option<f64> {
+        let need = f.avail - f.nat;
+        let justify = self.style.align == Align::Justify;
+        if need >= -1e-3 {
+            if last || !justify {
+                return Some(0.0);
+            }
+            if f.stretch > 0.0 {
+                let r = (need / f.stretch).min(20.0);
+                return Some(100.0 * r * r * r);
+            }
+            return Some(if need < 0.01 { 0.0 } else { 1e7 });
+        }
+        let over = -need;
+        if over <= f.end_shrink + 1e-3 {
+            // A line-end mark set half-width: preferred to loosening the line.
+            return Some(2.0);
+        }
+        let rem = over - f.end_shrink;
+        if f.shrink > 0.0 && rem <= f.shrink + 1e-3 {
+            let r = rem / f.shrink;
+            return Some(2.0 + 60.0 * r * r);
+        }
+        if emergency {
+            return Some(1e8 + over * 1e4);
+        }
+        None
+    }
+
+    /// Best breaks (cluster indices ending each line) by total fit.
+    fn total_fit(&self, allowed: &[bool], emergency: bool) -> Option<Vec<usize>> {
+        let n = self.clusters.len();
+        let cands: Vec<usize> = (0..=n).filter(|&k| k == 0 || allowed[k]).collect();
+        let mut best = vec![f64::INFINITY; cands.len()];
+        let mut prev = vec![usize::MAX; cands.len()];
+        best[0] = 0.0;
+        for bi in 1..cands.len() {
+            let b = cands[bi];
+            let last = b == n;
+            for ai in (0..bi).rev() {
+                let a = cands[ai];
+                let f = self.fit(a, b);
+                let min_width = f.nat - f.shrink - f.end_shrink;
+                let too_long = min_width > self.style.measure as f64 + 1e-3;
+                if too_long && !(emergency && ai + 1 == bi) {
+                    break;
+                }
+                if best[ai].is_infinite() {
+                    continue;
+                }
+                let Some(mut c) = self.cost(&f, last, emergency) else {
+                    continue;
+                };
+                if last && a > 0 && self.lonely_last(a, f.t) {
+                    c += 3000.0;
+                }
+                let d = best[ai] + (10.0 + c) * (10.0 + c);
+                if d < best[bi] {
+                    best[bi] = d;
+                    prev[bi] = ai;
+                }
+            }
+        }
+        let last = cands.len() - 1;
+        if best[last].is_infinite() {
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut i = last;
+        while i > 0 {
+            out.push(cands[i]);
+            i = prev[i];
+        }
+        out.reverse();
+        Some(out)
+    }
+
+    /// A paragraph's last line holding a single character (and marks).
+    fn lonely_last(&self, a: usize, t: usize) -> bool {
+        self.clusters[a..t]
+            .iter()
+            .filter(|c| {
+                !c.halves.left_empty && !c.halves.right_empty && !c.first.is_ascii_punctuation()
+            })
+            .count()
+            <= 1
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        &self,
+        a: usize,
+        b: usize,
+        first: bool,
+        last: bool,
+        glyphs: &[ShapedGlyph],
+        full: &str,
+        pieces: &[Piece],
+        piece_start: &[usize],
+        cpiece: &[usize],
+    ) -> SetLine {
+        let f = self.fit(a, b);
+        let t = f.t;
+        let cl = self.clusters;
+        let justify = self.style.align == Align::Justify;
+        let need = f.avail - f.nat;
+        let m = t - a;
+        let mut gap_adj = vec![0.0f64; m];
+        let mut cl_adj = vec![0.0f64; m];
+        let mut justified = false;
+        if need > 1e-4 && justify && !last {
+            justified = true;
+            if f.stretch > 0.0 {
+                let r = need / f.stretch;
+                for k in a..t {
+                    if k > a {
+                        gap_adj[k - a] = self.gaps[k].stretch as f64 * r;
+                    }
+                    cl_adj[k - a] = if self.space[k] {
+                        cl[k].width as f64 * 0.5 * r
+                    } else {
+                        0.0
+                    };
+                }
+            } else if m > 1 {
+                // Nothing stretchable (one long Latin word): letterspace.
+                for g in gap_adj.iter_mut().skip(1) {
+                    *g = need / (m - 1) as f64;
+                }
+            } else {
+                justified = false;
+            }
+        } else if need < -1e-4 {
+            justified = justify && !last;
+            let over = -need;
+            let e = over.min(f.end_shrink);
+            cl_adj[m - 1] -= e;
+            let rem = over - e;
+            if rem > 1e-6 && f.shrink > 0.0 {
+                let r = rem / f.shrink;
+                for k in a..t {
+                    if k > a {
+                        gap_adj[k - a] = -(self.gaps[k].shrink as f64) * r;
+                    }
+                    if self.space[k] {
+                        cl_adj[k - a] -= cl[k].width as f64 * 0.3 * r;
+                    }
+                }
+            } else if rem > 1e-6 && m > 1 {
+                // Emergency: squeeze evenly rather than overrun the measure.
+                for g in gap_adj.iter_mut().skip(1) {
+                    *g = -rem / (m - 1) as f64;
+                }
+            }
+        } else if justify && !last {
+            justified = true;
+        }
+        // Positions of cluster origins.
+        let mut xs = Vec::with_capacity(m + 1);
+        let mut x = if a == 0 { self.indent as f64 } else { 0.0 };
+        for k in a..t {
+            if k > a {
+                x += self.gaps[k].nat as f64 + gap_adj[k - a];
+            }
+            xs.push(x);
+            x += cl[k].width as f64 + cl_adj[k - a];
+        }
+        let width_end = x;
+        let offset = match self.style.align {
+            Align::Center => ((self.style.measure as f64 - width_end) / 2.0).max(0.0),
+            Align::Right => (self.style.measure as f64 - width_end).max(0.0),
+            _ => 0.0,
+        };
+        xs.push(width_end);
+        let mut runs: Vec<LineRun> = Vec::new();
+        let mut footnotes = Vec::new();
+        let mut links: Vec<(f32, f32, String)> = Vec::new();
+        let mut max_size: f32 = 0.0;
+        for k in a..t {
+            let c = &cl[k];
+            max_size = max_size.max(c.size);
+            if let Some(url) = &pieces[cpiece[k]].link {
+                let x0 = (xs[k - a] + offset) as f32;
+                let x1 = (xs[k + 1 - a] + offset) as f32;
+                match links.last_mut() {
+                    Some((_, end, u)) if u == url && (*end - x0).abs() < c.size => *end = x1,
+                    _ => links.push((x0, x1, url.clone())),
+                }
+            }
+            if let Some(fn_idx) = pieces[cpiece[k]].footnote
+                && !footnotes.contains(&fn_idx)
+            {
+                footnotes.push(fn_idx);
+            }
+            let cx = (xs[k - a] + offset) as f32;
+            let same = runs
+                .last()
+                .is_some_and(|r| r.font == c.font && r.size == c.size && r.raise == c.raise);
+            if !same {
+                runs.push(LineRun {
+                    x: cx,
+                    font: c.font,
+                    size: c.size,
+                    raise: c.raise,
+                    glyphs: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            let run = runs.last_mut().unwrap();
+            let r0 = run.text.len();
+            run.text.push_str(&full[c.start..c.end]);
+            let range = r0..run.text.len();
+            // The cluster's placed width, up to the next cluster's origin
+            // (or its own end for the last one of the line).
+            let next = if k + 1 < t { xs[k + 1 - a] } else { width_end };
+            let placed = (next - xs[k - a]) as f32;
+            let mut used = 0.0;
+            for (gi, g) in glyphs.iter().enumerate().take(c.g1).skip(c.g0) {
+                let adv = if gi + 1 == c.g1 {
+                    placed - used
+                } else {
+                    g.advance
+                };
+                used += adv;
+                run.glyphs.push(Glyph {
+                    id: g.id,
+                    advance: adv,
+                    dx: g.dx,
+                    dy: g.dy,
+                    range: range.clone(),
+                });
+            }
+        }
+        // The last run's last glyph must not carry the following (dropped)
+        // gap: `placed` for the last cluster already ends at `width_end`.
+        let text = full[cl[a].start..cl[t - 1].end].to_string();
+        let src = line_src(cl[a].start, full, pieces, piece_start, cpiece[a]);
+        SetLine {
+            runs,
+            x_start: (xs[0] + offset) as f32,
+            x_end: (width_end + offset) as f32,
+            justified,
+            first,
+            last,
+            text,
+            src,
+            footnotes,
+            links,
+            max_size,
+        }
+    }
+}
+
+/// Character offset (in the block's plain text) of byte `at` of the
+/// segment text, or of the next piece that has one.
+fn line_src(
+    at: usize,
+    full: &str,
+    pieces: &[Piece],
+    piece_start: &[usize],
+    pi: usize,
+) -> Option<usize> {
+    if let Some(s) = pieces[pi].src {
+        return Some(s + full[piece_start[pi]..at].chars().count());
+    }
+    pieces[pi + 1..].iter().find_map(|p| p.src)
+}

@@ -1,0 +1,190 @@
+//! Shaping with rustybuzz: text of one face and size becomes clusters of
+//! positioned glyphs, each cluster knowing the text it stands for and, for
+//! full-width punctuation, which half of its em is empty (read from the
+//! glyph's outline bounds, so the font decides, not a table).
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use rustybuzz::{Face, Language, UnicodeBuffer};
+
+use super::FontId;
+use super::text::is_cjk_punct;
+use crate::fonts::FontSet;
+
+/// One glyph as shaped, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShapedGlyph {
+    pub id: u16,
+    pub advance: f32,
+    pub dx: f32,
+    pub dy: f32,
+}
+
+/// Which half of a full-width mark's em is blank.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Halves {
+    pub left_empty: bool,
+    pub right_empty: bool,
+}
+
+/// A shaped cluster: the smallest unit a line can be broken around.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// Byte range in the paragraph text.
+    pub start: usize,
+    pub end: usize,
+    pub font: FontId,
+    pub size: f32,
+    /// Baseline shift upwards (superscripts), in points.
+    pub raise: f32,
+    /// Glyphs in `Shaper::glyphs` order: `g0..g1` of the paragraph's glyphs.
+    pub g0: usize,
+    pub g1: usize,
+    pub width: f32,
+    pub first: char,
+    pub last: char,
+    pub halves: Halves,
+}
+
+/// Shaping state for one thread: the two faces and cached punctuation facts.
+pub struct Shaper<'a> {
+    faces: [Face<'a>; 2],
+    upem: [f32; 2],
+    halves: [HashMap<u16, Halves>; 2],
+    lang: Language,
+}
+
+impl<'a> Shaper<'a> {
+    pub fn new(fonts: &'a FontSet) -> Self {
+        let face = |f: &'a crate::fonts::LoadedFont| {
+            Face::from_slice(f.bytes(), f.index).expect("font was validated when loaded")
+        };
+        let faces = [face(&fonts.regular), face(&fonts.bold)];
+        let upem = [
+            faces[0].units_per_em() as f32,
+            faces[1].units_per_em() as f32,
+        ];
+        Shaper {
+            faces,
+            upem,
+            halves: [HashMap::new(), HashMap::new()],
+            lang: Language::from_str("zh-Hans").expect("valid language tag"),
+        }
+    }
+
+    /// Ascender of the face as a fraction of the em (typo metrics of CJK
+    /// fonts put the ideographic em box from -0.12 to 0.88).
+    pub fn ascent(&self, font: FontId) -> f32 {
+        let f = &self.faces[font as usize];
+        let asc = f
+            .tables()
+            .os2
+            .map(|o| o.typographic_ascender())
+            .unwrap_or(f.ascender());
+        asc as f32 / self.upem[font as usize]
+    }
+
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, font: FontId, c: char) -> bool {
+        self.faces[font as usize].glyph_index(c).is_some()
+    }
+
+    /// Shapes `text` (one face, one size) and appends its clusters, with
+    /// byte offsets shifted by `base`, and their glyphs.
+    #[allow(clippy::too_many_arguments)]
+    pub fn shape(
+        &mut self,
+        text: &str,
+        base: usize,
+        font: FontId,
+        size: f32,
+        raise: f32,
+        clusters: &mut Vec<Cluster>,
+        glyphs: &mut Vec<ShapedGlyph>,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        let fi = font as usize;
+        let scale = size / self.upem[fi];
+        let mut buf = UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.set_language(self.lang.clone());
+        buf.guess_segment_properties();
+        let out = rustybuzz::shape(&self.faces[fi], &[], buf);
+        let infos = out.glyph_infos();
+        let pos = out.glyph_positions();
+        let first_cluster = clusters.len();
+        let mut i = 0;
+        while i < infos.len() {
+            let c = infos[i].cluster as usize;
+            let mut j = i;
+            let g0 = glyphs.len();
+            let mut width = 0.0;
+            while j < infos.len() && infos[j].cluster as usize == c {
+                let adv = pos[j].x_advance as f32 * scale;
+                glyphs.push(ShapedGlyph {
+                    id: infos[j].glyph_id as u16,
+                    advance: adv,
+                    dx: pos[j].x_offset as f32 * scale,
+                    dy: pos[j].y_offset as f32 * scale,
+                });
+                width += adv;
+                j += 1;
+            }
+            clusters.push(Cluster {
+                start: base + c,
+                end: 0,
+                font,
+                size,
+                raise,
+                g0,
+                g1: glyphs.len(),
+                width,
+                first: ' ',
+                last: ' ',
+                halves: Halves::default(),
+            });
+            i = j;
+        }
+        // Cluster ends and characters, now that every start is known.
+        let n = clusters.len();
+        for k in first_cluster..n {
+            let end = if k + 1 < n {
+                clusters[k + 1].start
+            } else {
+                base + text.len()
+            };
+            let s = &text[clusters[k].start - base..end - base];
+            let first = s.chars().next().unwrap_or(' ');
+            let last = s.chars().next_back().unwrap_or(' ');
+            clusters[k].end = end;
+            clusters[k].first = first;
+            clusters[k].last = last;
+            if first == last && is_cjk_punct(first) && clusters[k].g1 == clusters[k].g0 + 1 {
+                let g = glyphs[clusters[k].g0];
+                clusters[k].halves = self.halves_of(fi, g.id, g.advance / scale);
+            }
+        }
+    }
+
+    fn halves_of(&mut self, fi: usize, gid: u16, advance_units: f32) -> Halves {
+        if let Some(h) = self.halves[fi].get(&gid) {
+            return *h;
+        }
+        let upem = self.upem[fi];
+        let mut h = Halves::default();
+        // Only marks occupying a full em can lose half of it.
+        if (advance_units - upem).abs() < upem * 0.02 {
+            let bbox = self.faces[fi].glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(gid));
+            if let Some(b) = bbox {
+                let mid = upem / 2.0;
+                h.left_empty = b.x_min as f32 >= mid - upem * 0.02;
+                h.right_empty = b.x_max as f32 <= mid + upem * 0.02;
+            }
+        }
+        self.halves[fi].insert(gid, h);
+        h
+    }
+}

@@ -1,0 +1,60 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The repository root (where Cargo.toml is).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The seed page: `../shared/seed/…` beside the repository, or the copy
+/// named by BINDERY_SEED.
+pub fn seed_page() -> PathBuf {
+    if let Some(p) = std::env::var_os("BINDERY_SEED") {
+        return PathBuf::from(p);
+    }
+    let p = repo().join("../shared/seed/000_95ceec8a69a73256.txt");
+    assert!(
+        p.is_file(),
+        "seed page not found at {}; set BINDERY_SEED",
+        p.display()
+    );
+    p
+}
+
+/// Multiset of the non-whitespace characters of `text`.
+pub fn char_counts(text: &str) -> BTreeMap<char, usize> {
+    let mut m = BTreeMap::new();
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        *m.entry(c).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Describes how two multisets differ, empty when equal.
+pub fn multiset_diff(want: &BTreeMap<char, usize>, got: &BTreeMap<char, usize>) -> String {
+    let mut out = String::new();
+    for (c, n) in want {
+        let g = got.get(c).copied().unwrap_or(0);
+        if g != *n {
+            out.push_str(&format!("{c} (U+{:04X}): want {n}, got {g}\n", *c as u32));
+        }
+    }
+    for (c, g) in got {
+        if !want.contains_key(c) {
+            out.push_str(&format!("{c} (U+{:04X}): want 0, got {g}\n", *c as u32));
+        }
+    }
+    out
+}
+
+/// Copies the committed seed book into `dir` (a fresh book to break).
+pub fn copy_book(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for e in std::fs::read_dir(repo().join("book")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+}
