@@ -517,3 +517,84 @@ fn chromium_shows_the_embedded_font_without_system_chinese_fonts() {
         "too little text drawn with the embedded font"
     );
 }
+
+/// The first `n` characters of text after `marker` in `doc`, tags and
+/// whitespace removed.
+fn text_after(doc: &str, marker: &str, n: usize) -> String {
+    let at = doc.find(marker).expect("marker present") + marker.len();
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in doc[at..].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag && !c.is_whitespace() => out.push(c),
+            _ => {}
+        }
+        if out.chars().count() == n {
+            break;
+        }
+    }
+    out
+}
+
+#[test]
+fn page_list_follows_the_pdf_edition() {
+    let (book, fonts) = load(&seed_dir());
+    let cover = cover::prepare(&book, &fonts).unwrap();
+    let (pdf, pages) = bindery::pdf::render_pdf(&book, &fonts, &cover, MODIFIED).unwrap();
+    assert!(pages.pages.len() >= 3, "the seed fills several pages");
+    let epub = write_epub(&book, &fonts, &cover, Some(&pages), MODIFIED).unwrap();
+    assert_epubcheck_clean(&epub);
+
+    // Each printed page's text, as poppler extracts it.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf_path = dir.path().join("book.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    assert!(out.status.success());
+    let pdf_pages: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\u{c}')
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+
+    let running_head: String = book.meta.title.split_whitespace().collect();
+    let mut next_pdf_page = 0;
+
+    let files: BTreeMap<String, Vec<u8>> = entries(&epub).into_iter().collect();
+    let nav = String::from_utf8(files["EPUB/nav.xhtml"].clone()).unwrap();
+    for (i, p) in pages.pages.iter().enumerate() {
+        let id = format!("page-{}", i + 1);
+        let doc_name = format!("EPUB/{}.xhtml", book.chapters[p.chapter].id);
+        assert!(
+            nav.contains(&format!(
+                "href=\"{}.xhtml#{id}\"",
+                book.chapters[p.chapter].id
+            )),
+            "page {} is in the page-list",
+            p.label
+        );
+        let doc = String::from_utf8(files[&doc_name].clone()).unwrap();
+        let marker = format!("id=\"{id}\" aria-label=\"{}\"></span>", p.label);
+        // The EPUB text at the marker begins the next PDF page (after its
+        // running head, the book title, if any).
+        let snippet = text_after(&doc, &marker, 8);
+        let found = pdf_pages[next_pdf_page..].iter().position(|t| {
+            t.strip_prefix(running_head.as_str())
+                .unwrap_or(t)
+                .starts_with(&snippet)
+        });
+        let Some(k) = found else {
+            panic!(
+                "page {}: EPUB text after the marker ({snippet}) starts no later PDF page",
+                p.label
+            );
+        };
+        next_pdf_page += k + 1;
+    }
+}
