@@ -11,7 +11,7 @@ use crate::load::BOOK_TOML;
 use crate::model::{Block, Book, Inline, inline_text};
 
 /// Text the renderers add themselves (contents heading, fallbacks, folios).
-pub const GENERATED_TEXT: &str = "目录第篇无题（）·0123456789ivxlcdm.…—";
+pub const GENERATED_TEXT: &str = "目录第篇无题（）·0123456789ivxlcdm.…—封面正文导览页码[]";
 
 /// At most this many places are listed per missing character.
 const MAX_PLACES: usize = 5;

@@ -155,3 +155,28 @@ pub fn ncx(book: &Book, identifier: &str, toc: &[TocEntry], pages: Option<&[Page
     out.push_str("</ncx>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_labels_are_checked_for_font_coverage() {
+        // The coverage check must know every character the EPUB adds.
+        for label in [
+            TOC_HEADING,
+            LANDMARKS_HEADING,
+            PAGES_HEADING,
+            COVER_LABEL,
+            BODY_LABEL,
+            "[]",
+        ] {
+            for c in label.chars() {
+                assert!(
+                    crate::coverage::GENERATED_TEXT.contains(c),
+                    "{c} of {label} is not in coverage::GENERATED_TEXT"
+                );
+            }
+        }
+    }
+}
