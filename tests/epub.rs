@@ -11,7 +11,7 @@ use bindery::cover;
 use bindery::epub::write_epub;
 use bindery::fonts::FontSet;
 use bindery::load::load_book;
-use bindery::model::Book;
+use bindery::model::{Block, Book};
 use bindery::pagemap::{PageMap, PageStart};
 use quick_xml::events::Event;
 use rustybuzz::ttf_parser;
@@ -127,6 +127,9 @@ chapters = ["a.md", "b.md"]
 [^1]: 脚注的内容。\n",
     )
     .unwrap();
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]))
+        .save(dir.join("figure.png"))
+        .unwrap();
     std::fs::write(
         dir.join("b.md"),
         "+++\ntitle = \"\"\nauthors = [\"作者三\"]\n+++\n\n无题文章的正文。\n\n第二段。\n",
@@ -156,7 +159,17 @@ fn feature_pages() -> PageMap {
 fn feature_book_with_page_list_passes_epubcheck() {
     let dir = tempfile::tempdir().unwrap();
     feature_book(dir.path());
-    let (_, epub) = build(dir.path(), Some(&feature_pages()));
+    let (mut book, fonts) = load(dir.path());
+    // An image block (added to the model directly: the loader resolves
+    // Markdown images against the book folder).
+    let pos = book.chapters[0].blocks[0].pos().clone();
+    book.chapters[0].blocks.push(Block::Image {
+        path: dir.path().join("figure.png"),
+        alt: "示意图".into(),
+        pos,
+    });
+    let cover = cover::prepare(&book, &fonts).unwrap();
+    let epub = write_epub(&book, &fonts, &cover, Some(&feature_pages()), MODIFIED).unwrap();
     let files: BTreeMap<String, Vec<u8>> = entries(&epub).into_iter().collect();
     let nav = String::from_utf8(files["EPUB/nav.xhtml"].clone()).unwrap();
     assert_eq!(nav.matches("role=\"doc-pagelist\"").count(), 1);
@@ -166,6 +179,15 @@ fn feature_book_with_page_list_passes_epubcheck() {
     assert!(opf.contains("测试 &amp; 样书"));
     let a = String::from_utf8(files["EPUB/ch01.xhtml"].clone()).unwrap();
     assert!(a.contains("role=\"doc-footnote\"") && a.contains("role=\"doc-backlink\""));
+    assert!(a.contains("alt=\"示意图\""));
+    let image = files
+        .iter()
+        .find(|(n, _)| n.starts_with("EPUB/images/image-"))
+        .expect("the chapter's image is in the archive");
+    assert_eq!(
+        image.1,
+        &std::fs::read(dir.path().join("figure.png")).unwrap()
+    );
     assert_epubcheck_clean(&epub);
 
     // Without a page map the page-list and its feature claim disappear.
