@@ -118,7 +118,12 @@ pub fn ncx(book: &Book, identifier: &str, toc: &[TocEntry], pages: Option<&[Page
         "<meta name=\"dtb:uid\" content=\"{}\"/>\n<meta name=\"dtb:depth\" content=\"1\"/>\n<meta name=\"dtb:totalPageCount\" content=\"{}\"/>\n<meta name=\"dtb:maxPageNumber\" content=\"{}\"/>\n</head>\n",
         escape(identifier),
         pages.map_or(0, |p| p.len()),
-        pages.map_or(0, |p| p.len()),
+        pages
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.label.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0),
     ));
     out.push_str(&format!(
         "<docTitle><text>{}</text></docTitle>\n<navMap>\n",
