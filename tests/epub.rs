@@ -620,3 +620,41 @@ fn page_list_follows_the_pdf_edition() {
         next_pdf_page += k + 1;
     }
 }
+
+/// DAISY Ace, by hand: `PUPPETEER_SKIP_DOWNLOAD=1 npm install @daisy/ace-cli`
+/// outside the repository, then
+/// `ACE=…/node_modules/.bin/ace-cli cargo test --test epub -- --ignored`.
+/// Not in CI: it needs an npm install of a few hundred packages.
+#[test]
+#[ignore = "needs DAISY Ace (npm @daisy/ace-cli); set ACE to its path"]
+fn ace_reports_no_violations() {
+    let ace = std::env::var("ACE").unwrap_or_else(|_| "ace".into());
+    let features = tempfile::tempdir().unwrap();
+    feature_book(features.path());
+    for (dir, pages) in [
+        (seed_dir(), None),
+        (features.path().to_path_buf(), Some(feature_pages())),
+    ] {
+        let (_, epub) = build(&dir, pages.as_ref());
+        let work = tempfile::tempdir().unwrap();
+        let file = work.path().join("book.epub");
+        std::fs::write(&file, &epub).unwrap();
+        let out = Command::new(&ace)
+            .env(
+                "PUPPETEER_EXECUTABLE_PATH",
+                std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            )
+            .arg("-E")
+            .arg("-f")
+            .arg("-o")
+            .arg(work.path().join("report"))
+            .arg(&file)
+            .output()
+            .expect("Ace runs");
+        assert!(
+            out.status.success(),
+            "Ace reports violations:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
