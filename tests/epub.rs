@@ -658,3 +658,34 @@ fn ace_reports_no_violations() {
         );
     }
 }
+
+#[test]
+fn a_cover_image_in_the_book_replaces_the_generated_cover() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["book.toml", "01.md", "02.md", "03.md", "04.md", "05.md"] {
+        std::fs::copy(seed_dir().join(f), dir.path().join(f)).unwrap();
+    }
+    image::RgbImage::from_fn(2000, 3000, |x, y| {
+        image::Rgb([(x / 8) as u8, (y / 12) as u8, 40])
+    })
+    .save(dir.path().join("photo.jpg"))
+    .unwrap();
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        toml.replace("# cover = \"cover.jpg\"", "cover = \"photo.jpg\""),
+    )
+    .unwrap();
+    let (book, fonts) = load(dir.path());
+    let cover = cover::prepare(&book, &fonts).unwrap();
+    assert_eq!(cover.media_type, "image/jpeg");
+    assert!(cover.width <= 1600 && cover.height <= 2560, "scaled down");
+    let epub = write_epub(&book, &fonts, &cover, None, MODIFIED).unwrap();
+    let files: BTreeMap<String, Vec<u8>> = entries(&epub).into_iter().collect();
+    assert_eq!(files["EPUB/images/cover.jpg"], cover.bytes);
+    let opf = String::from_utf8(files["EPUB/package.opf"].clone()).unwrap();
+    assert!(opf.contains(
+        "href=\"images/cover.jpg\" media-type=\"image/jpeg\" properties=\"cover-image\""
+    ));
+    assert_epubcheck_clean(&epub);
+}
