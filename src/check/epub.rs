@@ -1071,6 +1071,8 @@ fn check_coverage(
     }
 }
 
+type Specificity = (u32, u32, u32);
+
 #[derive(Debug, Clone)]
 struct Style {
     family: Vec<String>,
@@ -1109,8 +1111,8 @@ fn style_for(sheets: &[&Stylesheet], path: &[ElementKey], e: &Element, parent: &
     ) {
         st.weight = 700;
     }
-    let mut fam: Option<((u32, u32, u32), usize, &Vec<String>)> = None;
-    let mut wt: Option<((u32, u32, u32), usize, u16)> = None;
+    let mut fam: Option<(Specificity, usize, &Vec<String>)> = None;
+    let mut wt: Option<(Specificity, usize, u16)> = None;
     let mut order = 0usize;
     for s in sheets {
         for r in &s.rules {

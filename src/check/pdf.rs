@@ -38,6 +38,14 @@ pub fn check_pdf(bytes: &[u8], opts: &CheckOptions, sink: &mut Sink) -> Option<u
         }
     };
     if let Some(why) = &doc.damaged {
+        if why.starts_with("reference loop") {
+            // Recovered, but a file whose xref chain loops is not sound.
+            sink.error(
+                "pdf.structure.loop",
+                Location::none(),
+                format!("the cross-reference /Prev chain loops: {why}"),
+            );
+        }
         sink.warning(
             "pdf.xref.damaged",
             Location::none(),
@@ -95,6 +103,13 @@ pub fn check_pdf(bytes: &[u8], opts: &CheckOptions, sink: &mut Sink) -> Option<u
     check_outline(&doc, &cat, &page_ids, pages.len(), sink);
     check_links(&doc, &cat, &pages, &page_ids, sink);
     check_metadata(&doc, &cat, encrypted, sink);
+    for (num, e) in doc.broken.borrow().iter().take(MAX_LISTED) {
+        sink.error(
+            rule_for(e, "pdf.parse"),
+            Location::object(*num, 0),
+            format!("object {num} cannot be read: {e}"),
+        );
+    }
     Some(pages.len())
 }
 
@@ -268,7 +283,10 @@ fn utf16(bytes: &[u8]) -> Vec<u16> {
 }
 
 /// Parses a CMap's code space and (for ToUnicode) its bfchar/bfrange maps.
-fn parse_cmap(data: &[u8]) -> Result<(Vec<(usize, u32, u32)>, ToUnicode), PdfError> {
+/// Code space ranges: (length in bytes, low, high).
+type CodeSpace = Vec<(usize, u32, u32)>;
+
+fn parse_cmap(data: &[u8]) -> Result<(CodeSpace, ToUnicode), PdfError> {
     let mut lx = Lexer::new(data, 0);
     let mut operands: Vec<Obj> = Vec::new();
     let mut codespace = Vec::new();
@@ -381,8 +399,8 @@ fn check_fonts(doc: &Document, pages: &[Page], sink: &mut Sink) -> HashMap<FontK
             }
             let loc = || {
                 let mut l = Location::page(i + 1);
-                if key.starts_with("obj ") {
-                    l.object = Some(format!("{} 0 R", &key[4..]));
+                if let Some(n) = key.strip_prefix("obj ") {
+                    l.object = Some(format!("{n} 0 R"));
                 }
                 l
             };
@@ -791,10 +809,8 @@ fn run_content(
                 }
                 lx.pos = (p + 2).min(data.len());
             }
-            b"ET" | b"T*" | b"Td" | b"TD" => {
-                if !st.text.ends_with('\n') && !st.text.is_empty() {
-                    st.text.push('\n');
-                }
+            b"ET" | b"T*" | b"Td" | b"TD" if !st.text.ends_with('\n') && !st.text.is_empty() => {
+                st.text.push('\n');
             }
             _ => {}
         }

@@ -346,10 +346,10 @@ impl<'a> Lexer<'a> {
             self.pos = start;
             return self.err("expected a number");
         }
-        if !s.contains('.') {
-            if let Ok(i) = s.parse::<i64>() {
-                return Ok(Obj::Int(i));
-            }
+        if !s.contains('.')
+            && let Ok(i) = s.parse::<i64>()
+        {
+            return Ok(Obj::Int(i));
         }
         // Lenient like viewers: "--5", "5.", ".5", "1.2.3" read as far as sane.
         let cleaned: String = {
@@ -573,6 +573,9 @@ enum XrefEntry {
     InStream(u32, u32),
 }
 
+/// A decoded object stream: its data and (object number, offset) pairs.
+type ObjStm = (Vec<u8>, Vec<(u32, usize)>);
+
 pub struct Document<'a> {
     pub data: &'a [u8],
     xref: HashMap<u32, XrefEntry>,
@@ -580,9 +583,12 @@ pub struct Document<'a> {
     /// The cross-reference data was damaged and rebuilt by scanning.
     pub damaged: Option<String>,
     cache: RefCell<HashMap<u32, Rc<Obj>>>,
-    objstm_cache: RefCell<HashMap<u32, Rc<(Vec<u8>, Vec<(u32, usize)>)>>>,
+    objstm_cache: RefCell<HashMap<u32, Rc<ObjStm>>>,
     resolving: Cell<usize>,
     decoded_total: Cell<usize>,
+    /// Objects that failed to parse, with why (each reported once).
+    pub broken: RefCell<Vec<(u32, PdfError)>>,
+    failed: RefCell<HashSet<u32>>,
 }
 
 impl<'a> Document<'a> {
@@ -597,6 +603,8 @@ impl<'a> Document<'a> {
             objstm_cache: RefCell::new(HashMap::new()),
             resolving: Cell::new(0),
             decoded_total: Cell::new(0),
+            broken: RefCell::new(Vec::new()),
+            failed: RefCell::new(HashSet::new()),
         };
         match doc.read_xref() {
             Ok(()) if doc.trailer.contains("Root") => {}
@@ -783,6 +791,8 @@ impl<'a> Document<'a> {
     fn rebuild(&mut self) -> Result<(), PdfError> {
         self.xref.clear();
         self.cache.borrow_mut().clear();
+        self.failed.borrow_mut().clear();
+        self.broken.borrow_mut().clear();
         let d = self.data;
         let mut pos = 0;
         let mut catalog: Option<u32> = None;
@@ -981,10 +991,20 @@ impl<'a> Document<'a> {
             return None;
         }
         self.resolving.set(self.resolving.get() + 1);
+        if self.failed.borrow().contains(&num) {
+            return None;
+        }
         let entry = self.xref.get(&num).copied();
         let obj = match entry {
-            Some(XrefEntry::Offset(off)) => self.parse_indirect_at(off).ok().map(|(_, o)| o),
-            Some(XrefEntry::InStream(stm, idx)) => self.from_objstm(stm, idx, num),
+            Some(XrefEntry::Offset(off)) => match self.parse_indirect_at(off) {
+                Ok((_, o)) => Some(o),
+                Err(e) => {
+                    self.failed.borrow_mut().insert(num);
+                    self.broken.borrow_mut().push((num, e));
+                    None
+                }
+            },
+            Some(XrefEntry::InStream(stm, idx)) => self.in_objstm(stm, idx, num),
             None => None,
         };
         self.resolving.set(self.resolving.get() - 1);
@@ -993,7 +1013,7 @@ impl<'a> Document<'a> {
         Some(obj)
     }
 
-    fn objstm(&self, stm: u32) -> Result<Rc<(Vec<u8>, Vec<(u32, usize)>)>, PdfError> {
+    fn objstm(&self, stm: u32) -> Result<Rc<ObjStm>, PdfError> {
         if let Some(c) = self.objstm_cache.borrow().get(&stm) {
             return Ok(c.clone());
         }
@@ -1031,7 +1051,7 @@ impl<'a> Document<'a> {
         Ok(entry)
     }
 
-    fn from_objstm(&self, stm: u32, idx: u32, num: u32) -> Option<Obj> {
+    fn in_objstm(&self, stm: u32, idx: u32, num: u32) -> Option<Obj> {
         let entry = self.objstm(stm).ok()?;
         let (data, index) = (&entry.0, &entry.1);
         let &(n, off) = index
