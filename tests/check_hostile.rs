@@ -256,3 +256,40 @@ fn write_hostile_files() {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
 }
+
+#[test]
+#[ignore]
+fn write_fuzz_seeds() {
+    // FUZZ_SEEDS=tests/fuzz/seeds cargo test --test check_hostile write_fuzz_seeds -- --ignored
+    let dir = std::path::PathBuf::from(std::env::var("FUZZ_SEEDS").expect("FUZZ_SEEDS"));
+    let (e, p) = (dir.join("check_epub"), dir.join("check_pdf"));
+    std::fs::create_dir_all(&e).unwrap();
+    std::fs::create_dir_all(&p).unwrap();
+    // Without the 7 MB font: small seeds mutate faster.
+    let mut files = good_epub_files();
+    files.remove("OEBPS/fonts/body.otf");
+    std::fs::write(e.join("small.epub"), epub_from(&files)).unwrap();
+    std::fs::write(p.join("hand.pdf"), hand_pdf_from(&hand_objects())).unwrap();
+    std::fs::write(p.join("krilla.pdf"), krilla_pdf(&PdfSpec::default())).unwrap();
+}
+
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    // Inputs that once crashed a reader (found by cargo fuzz).
+    let dir = repo().join("tests/fuzz/regressions");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut n = 0;
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut sink = bindery::check::Sink::default();
+        let opts = CheckOptions::default();
+        // Straight into the readers: a panic fails this test.
+        bindery::check::epub::check_epub(&bytes, &opts, &mut sink);
+        bindery::check::pdf::check_pdf(&bytes, &opts, &mut sink);
+        n += 1;
+    }
+    eprintln!("{n} regression inputs");
+}
