@@ -21,6 +21,8 @@ const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
 const MAX_READ_BYTES: u64 = 96 * 1024 * 1024;
 /// Highest compression ratio accepted for entries over 1 MiB.
 const MAX_RATIO: u64 = 200;
+/// Most selector tests (elements × rules) per document for coverage.
+const MAX_STYLE_STEPS: usize = 20_000_000;
 /// Missing characters listed per document before a summary.
 const MAX_MISSING_LISTED: usize = 100;
 
@@ -1005,8 +1007,19 @@ fn check_coverage(
         let mut ancestors: Vec<ElementKey> = vec![key(&doc.root)];
         let root_style = style_for(&applied, &ancestors, &doc.root, &Style::default());
         let mut stack: Vec<(&Element, Style, usize)> = vec![(body, root_style, 1)];
+        let rules_per_element: usize = applied.iter().map(|s| s.rules.len()).sum::<usize>().max(1);
+        let mut steps = 0usize;
         // Depth-first walk keeping the ancestor path.
         while let Some((e, parent_style, depth)) = stack.pop() {
+            steps += rules_per_element;
+            if steps > MAX_STYLE_STEPS {
+                sink.error(
+                    "epub.limits",
+                    Location::entry(path),
+                    format!("too many elements × CSS rules to compute fonts (over {MAX_STYLE_STEPS}); glyph coverage not checked past this point"),
+                );
+                break;
+            }
             ancestors.truncate(depth);
             ancestors.push(key(e));
             let st = style_for(&applied, &ancestors, e, &parent_style);

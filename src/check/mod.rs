@@ -382,6 +382,11 @@ pub const RULES: &[Rule] = &[
         "two entries have the same name",
     ),
     rule(
+        "epub.limits",
+        E,
+        "a document or stylesheet exceeds the checker's limits",
+    ),
+    rule(
         "epub.container.missing",
         E,
         "`META-INF/container.xml` is missing",

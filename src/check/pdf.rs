@@ -243,8 +243,16 @@ impl ToUnicode {
         if let Some(s) = self.chars.get(&(len, code)) {
             return Some(s.clone());
         }
-        for (l, lo, hi, dst) in &self.ranges {
-            if *l == len && (*lo..=*hi).contains(&code) {
+        // Ranges are sorted by (length, low): the candidate is the last
+        // range starting at or below the code.
+        let i = self
+            .ranges
+            .partition_point(|(l, lo, _, _)| (*l, *lo) <= (len, code));
+        if let Some((l, lo, hi, dst)) = i.checked_sub(1).and_then(|i| self.ranges.get(i))
+            && *l == len
+            && (*lo..=*hi).contains(&code)
+        {
+            {
                 let off = code - lo;
                 return match dst {
                     RangeDst::Start(units) => {
@@ -361,6 +369,8 @@ fn parse_cmap(data: &[u8]) -> Result<(CodeSpace, ToUnicode), PdfError> {
             }
         }
     }
+    tu.ranges.sort_by_key(|(l, lo, _, _)| (*l, *lo));
+    codespace.truncate(256);
     Ok((codespace, tu))
 }
 

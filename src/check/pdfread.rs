@@ -589,6 +589,9 @@ pub struct Document<'a> {
     /// Objects that failed to parse, with why (each reported once).
     pub broken: RefCell<Vec<(u32, PdfError)>>,
     failed: RefCell<HashSet<u32>>,
+    /// Offsets of every "endstream", found once: a search per damaged
+    /// stream would be quadratic on hostile files.
+    endstreams: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Document<'a> {
@@ -605,6 +608,7 @@ impl<'a> Document<'a> {
             decoded_total: Cell::new(0),
             broken: RefCell::new(Vec::new()),
             failed: RefCell::new(HashSet::new()),
+            endstreams: std::cell::OnceCell::new(),
         };
         match doc.read_xref() {
             Ok(()) if doc.trailer.contains("Root") => {}
@@ -959,7 +963,7 @@ impl<'a> Document<'a> {
                 })
                 .or_else(|| {
                     // A wrong /Length: the data runs to "endstream".
-                    find_from(self.data, b"endstream", start).map(|e| {
+                    self.next_endstream(start).map(|e| {
                         let mut e2 = e;
                         if e2 > start && self.data[e2 - 1] == b'\n' {
                             e2 -= 1;
@@ -980,6 +984,20 @@ impl<'a> Document<'a> {
             ));
         }
         Ok((num, obj))
+    }
+
+    fn next_endstream(&self, from: usize) -> Option<usize> {
+        let all = self.endstreams.get_or_init(|| {
+            let mut v = Vec::new();
+            let mut p = 0;
+            while let Some(i) = find_from(self.data, b"endstream", p) {
+                v.push(i);
+                p = i + 9;
+            }
+            v
+        });
+        let i = all.partition_point(|&e| e < from);
+        all.get(i).copied()
     }
 
     /// The object numbered `num` (generation ignored, as viewers do).
