@@ -238,3 +238,34 @@ fn hostile_input_is_reported_not_crashed() {
     assert!(s.contains("error file.empty"), "{s}");
     assert!(s.contains("error file.unknown-type"), "{s}");
 }
+
+#[test]
+fn epubcheck_messages_are_merged() {
+    if bindery::check::epubcheck::find_jar().is_none() {
+        eprintln!("EPUBCheck not installed; skipped");
+        return;
+    }
+    let f = files();
+    let out = bindery()
+        .args(["check", "--epubcheck", "--format", "json"])
+        .arg(&f.bad_epub)
+        .arg(&f.good_epub)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bad = v["files"][0]["findings"].as_array().unwrap();
+    // EPUBCheck reports the missing chapter too (RSC-001: file not found).
+    let ec: Vec<&serde_json::Value> = bad
+        .iter()
+        .filter(|x| x["rule"].as_str().unwrap().starts_with("epubcheck."))
+        .collect();
+    assert!(!ec.is_empty(), "{bad:?}");
+    assert!(ec.iter().any(|x| x["severity"] == "error"));
+    // The good EPUB stays clean with EPUBCheck's view merged in.
+    assert_eq!(
+        v["files"][1]["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        v["files"][1]
+    );
+}
