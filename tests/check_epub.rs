@@ -446,3 +446,33 @@ fn every_rule_id_used_is_documented() {
         }
     }
 }
+
+#[test]
+fn manifest_duplicate_id() {
+    let r = broken(|f| {
+        edit(
+            f,
+            "OEBPS/content.opf",
+            r#"<item id="css" href="style.css""#,
+            r#"<item id="ch1" href="style2.css" media-type="text/css"/><item id="css" href="style.css""#,
+        )
+    });
+    assert_rule(&r, "epub.opf.manifest-duplicate");
+}
+
+#[test]
+fn corrupt_entry_data() {
+    // A stored chapter whose bytes no longer match its CRC.
+    let mut entries = vec![Entry::stored("mimetype", b"application/epub+zip")];
+    for (n, d) in good_epub_files() {
+        entries.push(Entry::stored(&n, &d));
+    }
+    let mut bytes = zip(&entries);
+    let marker = "春天来了".as_bytes();
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .unwrap();
+    bytes[at] ^= 0x01;
+    assert_rule(&check(&bytes), "epub.zip.entry-unreadable");
+}

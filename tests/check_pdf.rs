@@ -322,3 +322,33 @@ fn krilla_pdf_passes_qpdf_and_pdffonts() {
         assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "{line}");
     }
 }
+
+#[test]
+fn encrypted() {
+    let refs: Vec<String> = hand_objects();
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    // The Info slot carries the extra trailer key.
+    let pdf = hand_pdf(&refs, 1, Some(9));
+    // The trailer follows the xref table: rewriting it moves no object.
+    let t = pdf.windows(7).rposition(|w| w == b"trailer").unwrap();
+    let tail = String::from_utf8(pdf[t..].to_vec()).unwrap();
+    let mut pdf = pdf[..t].to_vec();
+    pdf.extend_from_slice(tail.replace("/Info 9 0 R", "/Encrypt 9 0 R").as_bytes());
+    assert_rule(&check(&pdf), "pdf.encrypted");
+}
+
+#[test]
+fn content_with_unsupported_filter() {
+    let mut objs = hand_objects();
+    objs[7] = "<< /Length 4 /Filter /LZWDecode >>\nstream\nabcd\nendstream".into();
+    let r = check(&hand_pdf_from(&objs));
+    assert_rule(&r, "pdf.text.extract");
+    assert!(r.findings.iter().any(|f| f.message.contains("LZWDecode")));
+}
+
+#[test]
+fn unparsable() {
+    let r = check(b"%PDF-1.7\nthis is not a PDF body\n%%EOF\n");
+    assert_rule(&r, "pdf.parse");
+    assert_eq!(r.pages, None);
+}
