@@ -352,3 +352,34 @@ fn unparsable() {
     assert_rule(&r, "pdf.parse");
     assert_eq!(r.pages, None);
 }
+
+#[test]
+#[ignore]
+fn any_pdf_text_agrees_with_pdftotext() {
+    // BINDERY_TEXT_PDF=some.pdf cargo test --test check_pdf any_pdf -- --ignored
+    let p = std::path::PathBuf::from(std::env::var("BINDERY_TEXT_PDF").expect("BINDERY_TEXT_PDF"));
+    let out = std::process::Command::new("pdftotext")
+        .arg(&p)
+        .arg("-")
+        .output()
+        .unwrap();
+    let strip = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{c}')
+            .collect()
+    };
+    let theirs = strip(&String::from_utf8_lossy(&out.stdout));
+    let ours = strip(
+        &bindery::check::pdf::extract_text(&std::fs::read(&p).unwrap())
+            .unwrap()
+            .concat(),
+    );
+    // Content-stream order may differ from pdftotext's reading order:
+    // compare the characters as multisets.
+    let sorted = |s: &str| {
+        let mut v: Vec<char> = s.chars().collect();
+        v.sort_unstable();
+        v.into_iter().collect::<String>()
+    };
+    assert_eq!(sorted(&ours), sorted(&theirs));
+}
