@@ -476,3 +476,20 @@ fn corrupt_entry_data() {
     bytes[at] ^= 0x01;
     assert_rule(&check(&bytes), "epub.zip.entry-unreadable");
 }
+
+#[test]
+fn style_element_text_is_not_checked_for_glyphs() {
+    // The body's inline stylesheet holds characters that are not shown.
+    let r = broken(|f| {
+        edit(
+            f,
+            "OEBPS/text/ch1.xhtml",
+            "<p>",
+            "<style>p::before { content: \"😀\" }</style><p>",
+        )
+    });
+    assert!(!r.has("epub.glyph-coverage"), "{:?}", rules(&r));
+    // The same character as text is caught.
+    let r = broken(|f| edit(f, "OEBPS/text/ch1.xhtml", "<p>", "<p>😀</p><p>"));
+    assert_rule(&r, "epub.glyph-coverage");
+}

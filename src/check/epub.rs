@@ -261,9 +261,15 @@ fn check_mimetype_header(b: &[u8], sink: &mut Sink) {
     }
     if u16at(8) == 0 {
         let size = b
-            .get(18..22)
+            .get(22..26)
             .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
             .unwrap_or(0) as usize;
+        // With a data descriptor (flag bit 3) the local sizes are zero.
+        let size = if size == 0 && u16at(6) & 8 != 0 {
+            20
+        } else {
+            size
+        };
         let data = b
             .get(30 + nlen + elen..30 + nlen + elen + size)
             .unwrap_or(b"");
@@ -1023,6 +1029,10 @@ fn check_coverage(
             ancestors.truncate(depth);
             ancestors.push(key(e));
             let st = style_for(&applied, &ancestors, e, &parent_style);
+            if matches!(e.local.as_str(), "script" | "style") {
+                // Not rendered text.
+                continue;
+            }
             for n in e.children.iter().rev() {
                 if let Node::Element(child) = n {
                     stack.push((child, st.clone(), depth + 1));
