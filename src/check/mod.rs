@@ -762,3 +762,27 @@ pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     }
     hay.windows(needle.len()).position(|w| w == needle)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paper_sizes() {
+        let a4 = Paper::parse("a4").unwrap();
+        assert!((a4.width_pt - 595.2756).abs() < 0.001 && (a4.height_pt - 841.8898).abs() < 0.001);
+        let custom = Paper::parse("148x210mm").unwrap();
+        assert!((custom.width_pt - 419.53).abs() < 0.01);
+        assert_eq!(Paper::parse("Letter").unwrap().width_pt, 612.0);
+        assert!(Paper::parse("B99").is_err());
+        assert!(Paper::parse("0x10mm").is_err());
+    }
+
+    #[test]
+    fn detects_by_content() {
+        assert_eq!(detect(b"PK\x03\x04rest"), FileKind::Epub);
+        assert_eq!(detect(b"junk\n%PDF-1.7\n"), FileKind::Pdf);
+        assert_eq!(detect(b"%!PS"), FileKind::Unknown);
+        assert_eq!(detect(b""), FileKind::Unknown);
+    }
+}
