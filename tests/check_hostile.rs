@@ -49,7 +49,7 @@ pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     out.push((
         "zip-bomb-lying.epub",
         zip(&entries),
-        "epub.container.rootfile",
+        "epub.zip.limits",
     ));
     // Zip-slip.
     let mut entries = vec![Entry::stored("mimetype", b"application/epub+zip")];

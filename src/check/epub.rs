@@ -287,21 +287,23 @@ fn check_mimetype_header(b: &[u8], sink: &mut Sink) {
 }
 
 /// Parses an XML entry; reports why it cannot be.
-fn parse_xml(
-    c: &mut Container,
-    name: &str,
-    sink: &mut Sink,
-    unreadable_rule: &str,
-) -> Option<Element> {
+fn parse_xml(c: &mut Container, name: &str, sink: &mut Sink) -> Option<Element> {
     let data = match c.read(name) {
         Ok(d) => d,
         Err(e) => {
-            let rule = if e.contains("ZIP bomb") {
-                "epub.zip.limits"
+            let (rule, what) = if e.contains("ZIP bomb") || e.contains("larger than its declared") {
+                (
+                    "epub.zip.limits",
+                    " (it inflates past its declared size: a ZIP bomb)",
+                )
             } else {
-                unreadable_rule
+                ("epub.zip.entry-unreadable", "")
             };
-            sink.error(rule, Location::entry(name), format!("cannot read: {e}"));
+            sink.error(
+                rule,
+                Location::entry(name),
+                format!("cannot read: {e}{what}"),
+            );
             return None;
         }
     };
@@ -450,7 +452,7 @@ fn check_package(c: &mut Container, opts: &CheckOptions, sink: &mut Sink) {
         );
         return;
     }
-    let Some(container) = parse_xml(c, CONTAINER, sink, "epub.container.rootfile") else {
+    let Some(container) = parse_xml(c, CONTAINER, sink) else {
         return;
     };
     let rootfile = container
@@ -480,7 +482,7 @@ fn check_package(c: &mut Container, opts: &CheckOptions, sink: &mut Sink) {
         );
         return;
     }
-    let Some(opf) = parse_xml(c, &opf_path, sink, "epub.container.rootfile") else {
+    let Some(opf) = parse_xml(c, &opf_path, sink) else {
         return;
     };
     let at = |e: &Element| Location::entry_at(&opf_path, e.line, e.column);
@@ -688,7 +690,7 @@ fn check_package(c: &mut Container, opts: &CheckOptions, sink: &mut Sink) {
         .filter(|i| i.media_type == "application/xhtml+xml" && c.names.contains(&i.path))
         .collect();
     for it in xhtml {
-        let Some(root) = parse_xml(c, &it.path, sink, "epub.zip.entry-unreadable") else {
+        let Some(root) = parse_xml(c, &it.path, sink) else {
             continue;
         };
         let loc = Location::entry_at(&it.path, root.line, root.column);

@@ -728,17 +728,25 @@ fn unknown(bytes: &[u8], sink: &mut Sink) {
         );
         return;
     }
-    let head: String = bytes
-        .iter()
-        .take(16)
-        .map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                (b as char).to_string()
-            } else {
-                format!("\\x{b:02x}")
-            }
-        })
-        .collect();
+    let head: String = match std::str::from_utf8(&bytes[..bytes.len().min(64)]) {
+        // Text: its first characters as they are.
+        Ok(t) => t
+            .chars()
+            .take(16)
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect(),
+        Err(_) => bytes
+            .iter()
+            .take(16)
+            .map(|&b| {
+                if b.is_ascii_graphic() || b == b' ' {
+                    (b as char).to_string()
+                } else {
+                    format!("\\x{b:02x}")
+                }
+            })
+            .collect(),
+    };
     let what = if bytes.starts_with(b"PK") {
         "a ZIP archive that does not start with a local file header"
     } else if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() {

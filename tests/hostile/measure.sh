@@ -12,7 +12,9 @@ fail=0
 for f in "$dir"/*; do
     code=0
     /usr/bin/time -f '%e %M' -o "$dir/.time" target/release/bindery check "$f" >/dev/null 2>&1 || code=$?
-    read -r secs kb <"$dir/.time"
+    read -r secs kb <<EOF
+$(tail -n 1 "$dir/.time")
+EOF
     printf '%-22s %4s %8s %10s\n' "$(basename "$f")" "$code" "$secs" "$kb"
     # Each must be an error (exit 1), in under 1 s and 100 MB.
     if [ "$code" != 1 ] || [ "$(echo "$secs >= 1" | bc)" = 1 ] || [ "$kb" -ge 102400 ]; then
