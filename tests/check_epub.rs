@@ -493,3 +493,54 @@ fn style_element_text_is_not_checked_for_glyphs() {
     let r = broken(|f| edit(f, "OEBPS/text/ch1.xhtml", "<p>", "<p>😀</p><p>"));
     assert_rule(&r, "epub.glyph-coverage");
 }
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[test]
+fn seed_book_text_is_covered_by_the_bundled_font() {
+    // Every line of the seed book as a paragraph of one chapter: the whole
+    // text is checked against the embedded font's cmap.
+    let book = bindery::load::load_book(&repo().join("book")).unwrap();
+    let text = book.visible_text();
+    let paras: String = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| format!("<p>{}</p>\n", xml_escape(l)))
+        .collect();
+    assert!(text.chars().count() > 5_000);
+    let mut files = good_epub_files();
+    edit(
+        &mut files,
+        "OEBPS/text/ch1.xhtml",
+        &format!("<p>{CH1}</p>"),
+        &paras,
+    );
+    let started = std::time::Instant::now();
+    let r = check(&epub_from(&files));
+    assert_clean(&r);
+    eprintln!(
+        "{} characters checked in {:?}",
+        text.chars().count(),
+        started.elapsed()
+    );
+    // One character the font lacks, placed in the middle, is found with its place.
+    edit(
+        &mut files,
+        "OEBPS/text/ch1.xhtml",
+        "</p>\n<p>",
+        "</p>\n<p>\u{2FFFD}",
+    );
+    let r = check(&epub_from(&files));
+    let f: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "epub.glyph-coverage")
+        .collect();
+    assert_eq!(f.len(), 1, "{:?}", rules(&r));
+    assert!(f[0].message.contains("U+2FFFD"));
+    assert_eq!(f[0].location.entry.as_deref(), Some("OEBPS/text/ch1.xhtml"));
+}

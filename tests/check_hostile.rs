@@ -46,11 +46,7 @@ pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let mut c = Entry::deflated("META-INF/container.xml", &zeros(64 << 20));
     c.declared_size = Some(300);
     entries.push(c);
-    out.push((
-        "zip-bomb-lying.epub",
-        zip(&entries),
-        "epub.zip.limits",
-    ));
+    out.push(("zip-bomb-lying.epub", zip(&entries), "epub.zip.limits"));
     // Zip-slip.
     let mut entries = vec![Entry::stored("mimetype", b"application/epub+zip")];
     for (n, d) in good_epub_files() {
