@@ -544,3 +544,46 @@ fn seed_book_text_is_covered_by_the_bundled_font() {
     assert!(f[0].message.contains("U+2FFFD"));
     assert_eq!(f[0].location.entry.as_deref(), Some("OEBPS/text/ch1.xhtml"));
 }
+
+#[test]
+fn idpf_obfuscated_font_is_read() {
+    let mut files = good_epub_files();
+    let uid = "urn:uuid:9b2b0d3e-4c1f-5a8e-9d2b-0c1e2f3a4b5c";
+    let key = sha1_smol::Sha1::from(uid).digest().bytes();
+    let mut font = files["OEBPS/fonts/body.otf"].clone();
+    bindery::check::epub::deobfuscate(&mut font, &key);
+    files.insert("OEBPS/fonts/body.otf".into(), font);
+    // Without encryption.xml the scrambled font is unreadable...
+    assert_rule(&check(&epub_from(&files)), "epub.font.unreadable");
+    // ...with it, the font is unscrambled and covers the text.
+    files.insert(
+        "META-INF/encryption.xml".into(),
+        br#"<?xml version="1.0" encoding="UTF-8"?>
+<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#">
+  <enc:EncryptedData>
+    <enc:EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/>
+    <enc:CipherData><enc:CipherReference URI="OEBPS/fonts/body.otf"/></enc:CipherData>
+  </enc:EncryptedData>
+</encryption>"#
+            .to_vec(),
+    );
+    let bytes = epub_from(&files);
+    assert_clean(&check(&bytes));
+    // EPUBCheck agrees the obfuscated EPUB is valid.
+    if let Some(jar) = bindery::check::epubcheck::find_jar() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("obf.epub");
+        std::fs::write(&p, &bytes).unwrap();
+        let out = std::process::Command::new("java")
+            .arg("-jar")
+            .arg(jar)
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}

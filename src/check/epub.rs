@@ -494,6 +494,16 @@ fn check_package(c: &mut Container, opts: &CheckOptions, sink: &mut Sink) {
         .collect::<Vec<_>>();
     let meta_children: Vec<&Element> = metadata.iter().flat_map(|m| m.descendants()).collect();
 
+    // The unique identifier's value: the key of obfuscated fonts.
+    let uid_value: String = opf
+        .attr("unique-identifier")
+        .and_then(|uid| {
+            meta_children
+                .iter()
+                .find(|e| e.is(DC_NS, "identifier") && e.attr("id") == Some(uid))
+                .map(|e| e.text())
+        })
+        .unwrap_or_default();
     // Unique identifier.
     match opf.attr("unique-identifier") {
         None => sink.error(
@@ -746,7 +756,10 @@ fn check_package(c: &mut Container, opts: &CheckOptions, sink: &mut Sink) {
     }
 
     // Glyph coverage.
-    check_coverage(c, &items, &docs, opts, sink);
+    let obfuscated = obfuscated_fonts(c, sink);
+    let key = idpf_key(&uid_value);
+    let font_key = |path: &str| obfuscated.contains(path).then_some(key);
+    check_coverage(c, &items, &docs, &font_key, opts, sink);
 }
 
 fn valid_modified(m: &str) -> bool {
@@ -866,6 +879,55 @@ fn check_nav(path: &str, doc: &Doc, spine: &[String], sink: &mut Sink) {
     }
 }
 
+/// Fonts obfuscated with the IDPF algorithm, from META-INF/encryption.xml.
+fn obfuscated_fonts(c: &mut Container, sink: &mut Sink) -> HashSet<String> {
+    const ENC: &str = "META-INF/encryption.xml";
+    let mut out = HashSet::new();
+    if !c.names.contains(ENC) {
+        return out;
+    }
+    let Some(root) = parse_xml(c, ENC, sink) else {
+        return out;
+    };
+    for data in root
+        .descendants()
+        .into_iter()
+        .filter(|e| e.local == "EncryptedData")
+    {
+        let all = data.descendants();
+        let idpf = all.iter().any(|e| {
+            e.local == "EncryptionMethod"
+                && e.attr("Algorithm") == Some("http://www.idpf.org/2008/embedding")
+        });
+        let uri = all
+            .iter()
+            .find(|e| e.local == "CipherReference")
+            .and_then(|e| e.attr("URI"));
+        if idpf && let Some(uri) = uri {
+            out.insert(percent_decode(uri));
+        }
+    }
+    out
+}
+
+/// The IDPF font obfuscation key: SHA-1 of the unique identifier with
+/// spaces, tabs and line ends removed.
+fn idpf_key(uid: &str) -> [u8; 20] {
+    let clean: String = uid
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\t' | '\r' | '\n'))
+        .collect();
+    sha1_smol::Sha1::from(clean.as_bytes()).digest().bytes()
+}
+
+/// Undoes (or applies: it is its own inverse) IDPF obfuscation: the first
+/// 1040 bytes XORed with the key.
+pub fn deobfuscate(data: &mut [u8], key: &[u8; 20]) {
+    for (i, b) in data.iter_mut().take(1040).enumerate() {
+        *b ^= key[i % 20];
+    }
+}
+
 // ---------------------------------------------------------------- coverage
 
 /// A loaded @font-face font.
@@ -886,6 +948,7 @@ fn check_coverage(
     c: &mut Container,
     items: &[Item],
     docs: &BTreeMap<String, Doc>,
+    font_key: &dyn Fn(&str) -> Option<[u8; 20]>,
     opts: &CheckOptions,
     sink: &mut Sink,
 ) {
@@ -960,7 +1023,12 @@ fn check_coverage(
                 );
                 continue;
             }
-            match c.read(&path) {
+            match c.read(&path).map(|mut d| {
+                if let Some(k) = font_key(&path) {
+                    deobfuscate(&mut d, &k);
+                }
+                d
+            }) {
                 Ok(data) => match ttf_parser::Face::parse(&data, 0) {
                     Ok(_) => faces.push(LoadedFace {
                         family: f.family.clone(),
@@ -971,7 +1039,7 @@ fn check_coverage(
                     Err(e) => sink.error(
                         "epub.font.unreadable",
                         Location::entry(&path),
-                        format!("@font-face {:?}: the font cannot be parsed ({e}); WOFF, WOFF2 and obfuscated fonts are not read by the checker", f.family),
+                        format!("@font-face {:?}: the font cannot be parsed ({e}); WOFF, WOFF2 and Adobe-obfuscated fonts are not read by the checker (IDPF obfuscation is undone)", f.family),
                     ),
                 },
                 Err(e) => sink.error("epub.font.unreadable", Location::entry(&path), format!("cannot read: {e}")),

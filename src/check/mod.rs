@@ -487,7 +487,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "epub.font.unreadable",
         E,
-        "an embedded font cannot be parsed (or is WOFF/obfuscated)",
+        "an embedded font cannot be parsed (WOFF, WOFF2, Adobe obfuscation are not read)",
     ),
     rule(
         "epub.font.none-selected",
