@@ -46,13 +46,15 @@ pub struct CheckArgs {
 /// Runs the check; returns the exit code (0 pass, 1 fail).
 pub fn run(args: &CheckArgs) -> i32 {
     if args.list_rules {
+        let mut out = String::new();
         for r in RULES {
             let s = match r.severity {
                 super::Severity::Error => "error",
                 super::Severity::Warning => "warning",
             };
-            println!("{:<34} {:<8} {}", r.id, s, r.summary);
+            out.push_str(&format!("{:<34} {:<8} {}\n", r.id, s, r.summary));
         }
+        write_stdout(&out);
         return 0;
     }
     let opts = CheckOptions {
@@ -76,7 +78,13 @@ pub fn run(args: &CheckArgs) -> i32 {
                 eprint!("{}", report::human(&rep, args.deny_warnings));
             }
         }
-        None => print!("{text}"),
+        None => write_stdout(&text),
     }
     rep.exit_code(args.deny_warnings)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not the checker's failure.
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(text.as_bytes());
 }
