@@ -587,3 +587,23 @@ fn idpf_obfuscated_font_is_read() {
         );
     }
 }
+
+#[test]
+fn font_family_inherit_keeps_the_parent_font() {
+    let mut files = good_epub_files();
+    edit(
+        &mut files,
+        "OEBPS/style.css",
+        "h1 {",
+        "p { font-family: inherit; }\nh1 {",
+    );
+    assert_clean(&check(&epub_from(&files)));
+    // `initial` drops back to the reader's default font: no embedded face.
+    edit(
+        &mut files,
+        "OEBPS/style.css",
+        "font-family: inherit;",
+        "font-family: initial;",
+    );
+    assert_rule(&check(&epub_from(&files)), "epub.font.none-selected");
+}

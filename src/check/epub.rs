@@ -1234,7 +1234,7 @@ fn style_for(sheets: &[&Stylesheet], path: &[ElementKey], e: &Element, parent: &
         }
     }
     if let Some((_, _, f)) = fam {
-        st.family = f.clone();
+        apply_family(&mut st, f);
     }
     if let Some((_, _, w)) = wt {
         st.weight = w;
@@ -1242,13 +1242,23 @@ fn style_for(sheets: &[&Stylesheet], path: &[ElementKey], e: &Element, parent: &
     if let Some(style) = e.attr("style") {
         let (f, w) = css::inline_style(style);
         if let Some(f) = f {
-            st.family = f;
+            apply_family(&mut st, &f);
         }
         if let Some(w) = w {
             st.weight = w;
         }
     }
     st
+}
+
+/// Sets a computed `font-family`, honouring the CSS-wide keywords
+/// (`font-family` is inherited, so `unset` and `revert` inherit too).
+fn apply_family(st: &mut Style, f: &[String]) {
+    match f {
+        [k] if matches!(k.as_str(), "inherit" | "unset" | "revert" | "revert-layer") => {}
+        [k] if k == "initial" => st.family.clear(),
+        _ => st.family = f.to_vec(),
+    }
 }
 
 enum Coverage {
