@@ -1,9 +1,9 @@
 //! `bindery check` from the command line: exit codes and report formats.
 
-mod common;
+mod check_fixtures;
 
 use assert_cmd::Command;
-use common::*;
+use check_fixtures::*;
 
 fn bindery() -> Command {
     Command::cargo_bin("bindery").unwrap()

@@ -1,10 +1,10 @@
 //! EPUB rules: a good EPUB passes; each test breaks one thing and expects
 //! the rule id that names it.
 
-mod common;
+mod check_fixtures;
 
 use bindery::check::CheckOptions;
-use common::*;
+use check_fixtures::*;
 
 fn broken(
     f: impl FnOnce(&mut std::collections::BTreeMap<String, Vec<u8>>),

@@ -2,12 +2,12 @@
 //! never panics. `hostile_files()` is also written out by the ignored test
 //! `write_hostile_files` for the memory measurement in tests/hostile/measure.sh.
 
-mod common;
+mod check_fixtures;
 
 use std::time::{Duration, Instant};
 
 use bindery::check::{CheckOptions, FileReport, check_file};
-use common::*;
+use check_fixtures::*;
 
 /// Generous bound for a debug build on a loaded machine; release-build
 /// times are measured by tests/hostile/measure.sh (well under 1 s).

@@ -1,10 +1,10 @@
 //! PDF rules: a krilla-made PDF and a hand-made one pass; each test breaks
 //! one thing and expects the rule id that names it.
 
-mod common;
+mod check_fixtures;
 
 use bindery::check::{CheckOptions, Paper};
-use common::*;
+use check_fixtures::*;
 
 fn good() -> Vec<u8> {
     krilla_pdf(&PdfSpec::default())

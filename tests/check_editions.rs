@@ -1,17 +1,17 @@
 //! Validation of built editions by `bindery check` and independent tools.
 //! Ignored by default (they need built files); run as
 //!   BINDERY_EDITION_PDF=out/book.pdf BINDERY_EDITION_EPUB=out/book.epub \
-//!     cargo test --test editions -- --ignored
+//!     cargo test --test check_editions -- --ignored
 //! The book folder is `book/` unless BINDERY_EDITION_BOOK names another.
 
-mod common;
+mod check_fixtures;
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use bindery::check::{CheckOptions, check_file};
 use bindery::model::{Block, inline_text};
-use common::*;
+use check_fixtures::*;
 
 fn env_path(key: &str) -> Option<PathBuf> {
     std::env::var_os(key).map(PathBuf::from)
