@@ -31,6 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Turn a raw newspaper page (plain text from print) into a book source folder.
     Import(ImportArgs),
+    /// Check EPUB and PDF files (any maker) for distribution and print; exit 1 on errors.
+    Check(crate::check::cli::CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +111,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Import(args) => run_import(&args, &reporter),
+        Command::Check(args) => Ok(crate::check::cli::run(&args)),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! bindery: turns a set of Chinese articles into an EPUB 3 and an A4 PDF
 //! book. Data flows one way: sources → book model → renderers → files.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod cover;

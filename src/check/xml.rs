@@ -1,0 +1,345 @@
+//! A strict little XML tree for the checker, built on quick-xml.
+//!
+//! Well-formedness is checked (one root, matching and closed tags, unique
+//! attributes, only predefined or numeric entity references), namespaces
+//! are resolved, and a DOCTYPE that declares entities is refused outright:
+//! no entity is ever expanded, so a billion-laughs document costs nothing.
+
+use quick_xml::events::Event;
+
+use crate::diag::line_col;
+
+pub const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+pub const EPUB_NS: &str = "http://www.idpf.org/2007/ops";
+pub const OPF_NS: &str = "http://www.idpf.org/2007/opf";
+pub const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// Deepest element nesting accepted.
+const MAX_DEPTH: usize = 256;
+/// Most nodes in one document.
+const MAX_NODES: usize = 2_000_000;
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub ns: String,
+    pub local: String,
+    /// Attributes: (namespace or "", local name, value).
+    pub attrs: Vec<(String, String, String)>,
+    pub children: Vec<Node>,
+    /// Line and column of the start tag.
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+impl Element {
+    /// Attribute without namespace.
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attr_ns("", local)
+    }
+
+    pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, l, _)| n == ns && l == local)
+            .map(|(_, _, v)| v.as_str())
+    }
+
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.ns == ns && self.local == local
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// Every descendant element, depth first, in document order.
+    pub fn descendants(&self) -> Vec<&Element> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Element> = vec![self];
+        while let Some(e) = stack.pop() {
+            out.push(e);
+            let kids: Vec<&Element> = e.elements().collect();
+            stack.extend(kids.into_iter().rev());
+        }
+        out
+    }
+
+    /// All text inside, concatenated.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        let mut stack: Vec<&Node> = self.children.iter().rev().collect();
+        while let Some(n) = stack.pop() {
+            match n {
+                Node::Text(t) => s.push_str(t),
+                Node::Element(e) => stack.extend(e.children.iter().rev()),
+            }
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum XmlError {
+    /// Not well-formed: message, line, column.
+    Malformed(String, u32, u32),
+    /// A DOCTYPE with entity declarations.
+    Entities(String, u32, u32),
+}
+
+/// Parses a whole document into its root element.
+pub fn parse(text: &str) -> Result<Element, XmlError> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    {
+        let c = reader.config_mut();
+        c.check_end_names = true;
+        c.check_comments = true;
+        c.expand_empty_elements = false;
+    }
+    let at = |pos: u64| line_col(text, pos as usize);
+    let malformed = |m: String, pos: u64| {
+        let (l, c) = at(pos);
+        XmlError::Malformed(m, l, c)
+    };
+    // Open elements with their namespace scopes: (element, declared prefixes).
+    let mut stack: Vec<(Element, Vec<(String, String)>)> = Vec::new();
+    let mut scopes: Vec<Vec<(String, String)>> = vec![vec![
+        ("xml".into(), XML_NS.into()),
+        (String::new(), String::new()),
+    ]];
+    let mut root: Option<Element> = None;
+    let mut nodes = 0usize;
+    loop {
+        let pos = reader.buffer_position();
+        let ev = reader
+            .read_event()
+            .map_err(|e| malformed(e.to_string(), reader.error_position()))?;
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return Err(malformed(format!("more than {MAX_NODES} nodes"), pos));
+        }
+        match ev {
+            Event::Eof => break,
+            Event::DocType(d) => {
+                let body: &str = &d;
+                if body.contains("<!ENTITY") || body.contains('[') {
+                    let (l, c) = at(pos);
+                    return Err(XmlError::Entities(
+                        "the DOCTYPE has an internal subset declaring entities; entity expansion (\"billion laughs\") is refused".into(),
+                        l,
+                        c,
+                    ));
+                }
+            }
+            Event::Start(s) | Event::Empty(s) if root.is_some() => {
+                let _ = s;
+                return Err(malformed("content after the root element".into(), pos));
+            }
+            ev @ (Event::Start(_) | Event::Empty(_)) => {
+                let (is_empty, s) = match ev {
+                    Event::Start(s) => (false, s),
+                    Event::Empty(s) => (true, s),
+                    _ => unreachable!(),
+                };
+                if stack.len() >= MAX_DEPTH {
+                    return Err(malformed(
+                        format!("elements nested deeper than {MAX_DEPTH}"),
+                        pos,
+                    ));
+                }
+                let qname = String::from_utf8_lossy(s.name().as_ref().as_bytes()).into_owned();
+                let mut raw_attrs = Vec::new();
+                let mut decls = Vec::new();
+                for a in s.attributes() {
+                    let a = a.map_err(|e| malformed(format!("attribute: {e}"), pos))?;
+                    let key = String::from_utf8_lossy(a.key.as_ref().as_bytes()).into_owned();
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| malformed(format!("attribute {key}: {e}"), pos))?
+                        .into_owned();
+                    if key == "xmlns" {
+                        decls.push((String::new(), value.clone()));
+                    } else if let Some(p) = key.strip_prefix("xmlns:") {
+                        decls.push((p.to_string(), value.clone()));
+                    }
+                    raw_attrs.push((key, value));
+                }
+                scopes.push(decls.clone());
+                let lookup = |prefix: &str| -> Option<String> {
+                    scopes
+                        .iter()
+                        .rev()
+                        .flat_map(|s| s.iter())
+                        .find(|(p, _)| p == prefix)
+                        .map(|(_, u)| u.clone())
+                };
+                let (prefix, local) = match qname.split_once(':') {
+                    Some((p, l)) => (p, l),
+                    None => ("", qname.as_str()),
+                };
+                let Some(ns) = lookup(prefix) else {
+                    return Err(malformed(
+                        format!("undeclared namespace prefix {prefix:?}"),
+                        pos,
+                    ));
+                };
+                let mut attrs = Vec::new();
+                for (k, v) in raw_attrs {
+                    if k == "xmlns" || k.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let (ans, al) = match k.split_once(':') {
+                        Some((p, l)) => match lookup(p) {
+                            Some(u) => (u, l.to_string()),
+                            None => {
+                                return Err(malformed(
+                                    format!("undeclared namespace prefix {p:?} on attribute {k}"),
+                                    pos,
+                                ));
+                            }
+                        },
+                        None => (String::new(), k.clone()),
+                    };
+                    attrs.push((ans, al, v));
+                }
+                let (line, column) = at(pos);
+                let el = Element {
+                    ns,
+                    local: local.to_string(),
+                    attrs,
+                    children: Vec::new(),
+                    line,
+                    column,
+                };
+                if is_empty {
+                    scopes.pop();
+                    match stack.last_mut() {
+                        Some((parent, _)) => parent.children.push(Node::Element(el)),
+                        None => root = Some(el),
+                    }
+                } else {
+                    stack.push((el, decls));
+                }
+            }
+            Event::End(_) => {
+                let Some((el, _)) = stack.pop() else {
+                    return Err(malformed("end tag without start tag".into(), pos));
+                };
+                scopes.pop();
+                match stack.last_mut() {
+                    Some((parent, _)) => parent.children.push(Node::Element(el)),
+                    None => root = Some(el),
+                }
+            }
+            Event::Text(t) => {
+                let s: &str = &t;
+                push_text(&mut stack, s, root.is_some(), pos, &malformed)?;
+            }
+            Event::CData(c) => {
+                let s: String = c.to_string();
+                push_text(&mut stack, &s, root.is_some(), pos, &malformed)?;
+            }
+            Event::GeneralRef(r) => {
+                let s: &str = &r;
+                let ch = match s {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "apos" => '\'',
+                    "quot" => '"',
+                    _ => match r.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        _ => {
+                            return Err(malformed(
+                                format!(
+                                    "undefined entity &{s}; (only the five XML entities and numeric references are allowed)"
+                                ),
+                                pos,
+                            ));
+                        }
+                    },
+                };
+                push_text(&mut stack, &ch.to_string(), root.is_some(), pos, &malformed)?;
+            }
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+        }
+    }
+    if let Some((el, _)) = stack.last() {
+        return Err(XmlError::Malformed(
+            format!("element <{}> is not closed", el.local),
+            el.line,
+            el.column,
+        ));
+    }
+    root.ok_or_else(|| malformed("no root element".into(), text.len() as u64))
+}
+
+fn push_text(
+    stack: &mut [(Element, Vec<(String, String)>)],
+    s: &str,
+    after_root: bool,
+    pos: u64,
+    malformed: &dyn Fn(String, u64) -> XmlError,
+) -> Result<(), XmlError> {
+    match stack.last_mut() {
+        Some((parent, _)) => {
+            if let Some(Node::Text(prev)) = parent.children.last_mut() {
+                prev.push_str(s);
+            } else {
+                parent.children.push(Node::Text(s.to_string()));
+            }
+            Ok(())
+        }
+        None if s.trim().is_empty() => Ok(()),
+        None => Err(malformed(
+            format!(
+                "text {} the root element",
+                if after_root { "after" } else { "before" }
+            ),
+            pos,
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_namespaces_and_entities() {
+        let e = parse(
+            r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="zh"><p epub:type="x">a&amp;b&#x4E2D;</p></html>"#,
+        )
+        .unwrap();
+        assert!(e.is(XHTML_NS, "html"));
+        assert_eq!(e.attr_ns(XML_NS, "lang"), Some("zh"));
+        let p = e.elements().next().unwrap();
+        assert_eq!(p.attr_ns(EPUB_NS, "type"), Some("x"));
+        assert_eq!(p.text(), "a&b中");
+    }
+
+    #[test]
+    fn refuses_malformed_and_entities() {
+        assert!(matches!(parse("<a><b></a>"), Err(XmlError::Malformed(..))));
+        assert!(matches!(parse("<a>"), Err(XmlError::Malformed(..))));
+        assert!(matches!(parse("<a/><b/>"), Err(XmlError::Malformed(..))));
+        assert!(matches!(
+            parse("<a>&nbsp;</a>"),
+            Err(XmlError::Malformed(..))
+        ));
+        assert!(matches!(
+            parse(r#"<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>"#),
+            Err(XmlError::Entities(..))
+        ));
+        assert!(parse("<!DOCTYPE html><a/>").is_ok());
+    }
+}

@@ -1,0 +1,140 @@
+//! Validation of built editions by `bindery check` and independent tools.
+//! Ignored by default (they need built files); run as
+//!   BINDERY_EDITION_PDF=out/book.pdf BINDERY_EDITION_EPUB=out/book.epub \
+//!     cargo test --test check_editions -- --ignored
+//! The book folder is `book/` unless BINDERY_EDITION_BOOK names another.
+
+mod check_fixtures;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use bindery::check::{CheckOptions, check_file};
+use bindery::model::{Block, inline_text};
+use check_fixtures::*;
+
+fn env_path(key: &str) -> Option<PathBuf> {
+    std::env::var_os(key).map(PathBuf::from)
+}
+
+fn book_dir() -> PathBuf {
+    env_path("BINDERY_EDITION_BOOK").unwrap_or_else(|| repo().join("book"))
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn collect(blocks: &[Block], out: &mut Vec<String>) {
+    for b in blocks {
+        match b {
+            Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+                out.push(squeeze(&inline_text(content)))
+            }
+            Block::Quote { blocks, .. } => collect(blocks, out),
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+    }
+}
+
+/// Every paragraph (and heading) of the book, whitespace removed, in order.
+fn paragraphs() -> Vec<String> {
+    let book = bindery::load::load_book(&book_dir()).unwrap();
+    let mut out = Vec::new();
+    for ch in &book.chapters {
+        collect(&ch.blocks, &mut out);
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// pdftotext output without running heads and folios, which interrupt
+/// paragraphs that cross a page: lines repeated on three or more pages,
+/// and lines that are only a page number.
+fn without_page_furniture(text: &str) -> String {
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let mut count: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for p in &pages {
+        let lines: std::collections::HashSet<String> = p.lines().map(squeeze).collect();
+        for l in lines {
+            *count.entry(l).or_default() += 1;
+        }
+    }
+    let folio = |l: &str| {
+        !l.is_empty()
+            && (l.chars().all(|c| c.is_ascii_digit()) || l.chars().all(|c| "ivxlcdm".contains(c)))
+    };
+    pages
+        .iter()
+        .flat_map(|p| p.lines())
+        .filter(|l| {
+            let s = squeeze(l);
+            !folio(&s) && count.get(&s).copied().unwrap_or(0) < 3
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+#[ignore]
+fn pdf_edition() {
+    let Some(pdf) = env_path("BINDERY_EDITION_PDF") else {
+        panic!("set BINDERY_EDITION_PDF");
+    };
+    let r = check_file(&pdf, &CheckOptions::default());
+    assert_clean(&r);
+    let q = Command::new("qpdf")
+        .arg("--check")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(
+        q.status.success(),
+        "qpdf --check: {}",
+        String::from_utf8_lossy(&q.stdout)
+    );
+    let f = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let table = String::from_utf8_lossy(&f.stdout);
+    assert!(table.lines().count() > 2, "pdffonts lists no font");
+    for line in table.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "pdffonts (emb sub uni): {line}"
+        );
+    }
+    let t = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = squeeze(&without_page_furniture(&String::from_utf8_lossy(&t.stdout)));
+    let mut at = 0;
+    for p in paragraphs() {
+        match text[at..].find(&p) {
+            Some(i) => at += i + p.len(),
+            None => panic!(
+                "pdftotext output lacks this paragraph (in order): {}…",
+                p.chars().take(30).collect::<String>()
+            ),
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn epub_edition() {
+    let Some(epub) = env_path("BINDERY_EDITION_EPUB") else {
+        panic!("set BINDERY_EDITION_EPUB");
+    };
+    let opts = CheckOptions {
+        epubcheck: true,
+        ..CheckOptions::default()
+    };
+    let r = check_file(&epub, &opts);
+    // EPUBCheck's messages are merged: none may be left, warnings included.
+    assert_clean(&r);
+}
