@@ -31,8 +31,30 @@ pub struct Cli {
 pub enum Command {
     /// Turn a raw newspaper page (plain text from print) into a book source folder.
     Import(ImportArgs),
+    /// Build the book's editions: out/<slug>.epub and out/<slug>.pdf.
+    Build(BuildArgs),
     /// Check EPUB and PDF files (any maker) for distribution and print; exit 1 on errors.
     Check(crate::check::cli::CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The book folder (holding book.toml).
+    #[arg(long, default_value = "book")]
+    pub book: PathBuf,
+    /// Where to write the editions.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Build the EPUB edition (alone, unless --pdf is given too).
+    #[arg(long)]
+    pub epub: bool,
+    /// Build the PDF edition (alone, unless --epub is given too).
+    #[arg(long)]
+    pub pdf: bool,
+    /// Check the written files as `bindery check` does (paper size from
+    /// book.toml); exit 1 when the check finds an error.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +133,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Import(args) => run_import(&args, &reporter),
+        Command::Build(args) => run_build(&args, &reporter),
         Command::Check(args) => Ok(crate::check::cli::run(&args)),
     };
     match result {
@@ -146,4 +169,37 @@ fn run_import(args: &ImportArgs, reporter: &Reporter) -> Result<i32, Failure> {
         reporter.detail(format!("wrote {}", path.display()));
     }
     Ok(0)
+}
+
+fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
+    let both = !args.epub && !args.pdf;
+    let opts = crate::pipeline::BuildOptions {
+        book: args.book.clone(),
+        out: args.out.clone(),
+        epub: both || args.epub,
+        pdf: both || args.pdf,
+    };
+    let report = crate::pipeline::build(&opts, &|step| reporter.progress(step))?;
+    for w in &report.written {
+        reporter.info(format!(
+            "wrote {} ({} KB in {} ms)",
+            w.path.display(),
+            w.bytes.div_ceil(1024),
+            w.took.as_millis()
+        ));
+    }
+    if !args.check {
+        return Ok(0);
+    }
+    let paths: Vec<PathBuf> = report.written.iter().map(|w| w.path.clone()).collect();
+    let opts = crate::check::CheckOptions {
+        paper: report.paper.clone(),
+        ..Default::default()
+    };
+    let checked = crate::check::check_files(&paths, &opts);
+    let text = crate::check::report::human(&checked, false);
+    if checked.exit_code(false) != 0 || reporter.verbosity != Verbosity::Quiet {
+        eprint!("{text}");
+    }
+    Ok(checked.exit_code(false))
 }

@@ -17,3 +17,4 @@ pub mod model;
 pub mod output;
 pub mod pagemap;
 pub mod pdf;
+pub mod pipeline;

@@ -76,13 +76,8 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
                 continue;
             }
         };
-        let shown = root.join(&rel);
-        match parse_chapter(&body, &shown, root, format!("ch{:02}", i + 1)) {
-            Ok(mut ch) => {
-                ch.source = rel;
-                ch.title_pos.file = shown;
-                chapters.push(ch);
-            }
+        match parse_chapter(&body, &rel, root, format!("ch{:02}", i + 1)) {
+            Ok(ch) => chapters.push(ch),
             Err(diags) => problems.extend(diags),
         }
     }

@@ -30,11 +30,13 @@ pub fn parse_chapter(
     root: &Path,
     id: String,
 ) -> Result<Chapter, Vec<Diagnostic>> {
-    let (front, body, body_offset) = split_front_matter(text, rel)?;
+    // Messages name the file as the user can find it: under the book folder.
+    let shown = root.join(rel);
+    let (front, body, body_offset) = split_front_matter(text, &shown)?;
     let pos_at = |offset: usize| {
         let (line, column) = line_col(text, offset);
         SourcePos {
-            file: rel.to_path_buf(),
+            file: shown.clone(),
             line,
             column,
         }
@@ -44,7 +46,7 @@ pub fn parse_chapter(
             let at = fm_offset + e.span().map(|s| s.start).unwrap_or(0);
             let p = pos_at(at);
             vec![Diagnostic::error_at(
-                rel,
+                &shown,
                 p.line,
                 p.column,
                 format!("front matter: {}", e.message().trim()),
@@ -56,6 +58,7 @@ pub fn parse_chapter(
     let mut builder = BodyBuilder {
         text,
         rel,
+        shown: &shown,
         root,
         body_offset,
         diagnostics: Vec::new(),
@@ -164,7 +167,10 @@ impl Frame {
 
 struct BodyBuilder<'a> {
     text: &'a str,
+    /// Chapter path relative to the book folder (images resolve from it).
     rel: &'a Path,
+    /// The same, joined to the book folder, for messages.
+    shown: &'a Path,
     root: &'a Path,
     body_offset: usize,
     diagnostics: Vec<Diagnostic>,
@@ -178,7 +184,7 @@ impl BodyBuilder<'_> {
     fn pos(&self, body_rel_offset: usize) -> SourcePos {
         let (line, column) = line_col(self.text, self.body_offset + body_rel_offset);
         SourcePos {
-            file: self.rel.to_path_buf(),
+            file: self.shown.to_path_buf(),
             line,
             column,
         }
@@ -187,7 +193,7 @@ impl BodyBuilder<'_> {
     fn error(&mut self, offset: usize, message: String) {
         let p = self.pos(offset);
         self.diagnostics
-            .push(Diagnostic::error_at(self.rel, p.line, p.column, message));
+            .push(Diagnostic::error_at(self.shown, p.line, p.column, message));
     }
 
     fn top(&mut self) -> &mut Frame {
@@ -337,7 +343,17 @@ impl BodyBuilder<'_> {
                         self.error(frame.offset, format!("raw HTML is not well-formed: {msg}"));
                     }
                 }
-                self.top().blocks.push(Block::Paragraph { content, pos });
+                // Images are block-level in the model: a paragraph holding
+                // one is split into its text (if any) and the image.
+                let has_text = content.iter().any(|i| match i {
+                    Inline::Text(t) => !t.trim().is_empty(),
+                    _ => true,
+                });
+                let parent = self.top();
+                if has_text || frame.blocks.is_empty() {
+                    parent.blocks.push(Block::Paragraph { content, pos });
+                }
+                parent.blocks.extend(frame.blocks);
             }
             FrameKind::Heading(level) => self.top().blocks.push(Block::Heading {
                 level,
@@ -563,5 +579,37 @@ mod tests {
         );
         assert_eq!(inside_book(Path::new("../x.md")), None);
         assert_eq!(inside_book(Path::new("/etc/passwd")), None);
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+
+    #[test]
+    fn images_resolve_against_the_chapter_inside_the_book() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("book");
+        std::fs::create_dir_all(root.join("parts/img")).unwrap();
+        std::fs::write(root.join("parts/img/a.png"), b"png").unwrap();
+        let text = "+++\ntitle = \"题\"\n+++\n\n![图一](img/a.png)\n";
+        let ch = parse_chapter(text, Path::new("parts/x.md"), &root, "ch01".into()).unwrap();
+        match &ch.blocks[0] {
+            Block::Image { path, alt, pos } => {
+                assert_eq!(path, &root.join("parts/img/a.png"));
+                assert_eq!(alt, "图一");
+                assert_eq!(pos.file, root.join("parts/x.md"));
+                assert_eq!(pos.line, 5);
+            }
+            b => panic!("not an image: {b:?}"),
+        }
+        let err = parse_chapter(
+            "![缺](img/none.png)\n",
+            Path::new("parts/x.md"),
+            &root,
+            "ch01".into(),
+        )
+        .unwrap_err();
+        assert!(err[0].message.contains("not found"), "{err:?}");
     }
 }

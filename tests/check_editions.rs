@@ -1,8 +1,8 @@
-//! Validation of built editions by `bindery check` and independent tools.
-//! Ignored by default (they need built files); run as
+//! The seed book built by `bindery build --check`, then validated by
+//! `bindery check` and by independent tools: EPUBCheck, qpdf, pdffonts,
+//! pdftotext. Other editions can be checked the same way by naming them:
 //!   BINDERY_EDITION_PDF=out/book.pdf BINDERY_EDITION_EPUB=out/book.epub \
-//!     cargo test --test check_editions -- --ignored
-//! The book folder is `book/` unless BINDERY_EDITION_BOOK names another.
+//!     BINDERY_EDITION_BOOK=book cargo test --test check_editions
 
 mod check_fixtures;
 
@@ -15,6 +15,37 @@ use check_fixtures::*;
 
 fn env_path(key: &str) -> Option<PathBuf> {
     std::env::var_os(key).map(PathBuf::from)
+}
+
+/// The seed editions, built once by the command a user runs.
+fn built() -> &'static PathBuf {
+    static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let out = assert_cmd::Command::cargo_bin("bindery")
+            .unwrap()
+            .args(["build", "--check", "--book"])
+            .arg(repo().join("book"))
+            .arg("--out")
+            .arg(&dir)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "bindery build --check failed:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("PASS: 2 files, 0 errors, 0 warnings"),
+            "{stderr}"
+        );
+        dir
+    })
+}
+
+fn edition(key: &str, ext: &str) -> PathBuf {
+    env_path(key).unwrap_or_else(|| built().join(format!("book.{ext}")))
 }
 
 fn book_dir() -> PathBuf {
@@ -77,11 +108,8 @@ fn without_page_furniture(text: &str) -> String {
 }
 
 #[test]
-#[ignore]
 fn pdf_edition() {
-    let Some(pdf) = env_path("BINDERY_EDITION_PDF") else {
-        panic!("set BINDERY_EDITION_PDF");
-    };
+    let pdf = edition("BINDERY_EDITION_PDF", "pdf");
     let r = check_file(&pdf, &CheckOptions::default());
     assert_clean(&r);
     let q = Command::new("qpdf")
@@ -125,11 +153,8 @@ fn pdf_edition() {
 }
 
 #[test]
-#[ignore]
 fn epub_edition() {
-    let Some(epub) = env_path("BINDERY_EDITION_EPUB") else {
-        panic!("set BINDERY_EDITION_EPUB");
-    };
+    let epub = edition("BINDERY_EDITION_EPUB", "epub");
     let opts = CheckOptions {
         epubcheck: true,
         ..CheckOptions::default()
