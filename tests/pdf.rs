@@ -18,13 +18,10 @@ fn seed() -> (Book, FontSet) {
     (book, fonts)
 }
 
-fn test_cover(dir: &Path) -> Cover {
-    let img = image::RgbImage::from_fn(400, 640, |x, y| {
-        image::Rgb([(x / 2) as u8, (y / 3) as u8, 120])
-    });
-    let path = dir.join("cover.png");
-    img.save(&path).expect("cover png written");
-    cover::load_image(&path).expect("cover loads")
+/// The cover a build of the seed book uses (generated from its title).
+fn seed_cover() -> Cover {
+    let (book, fonts) = seed();
+    cover::prepare(&book, &fonts).expect("cover prepared")
 }
 
 fn out_dir() -> PathBuf {
@@ -36,8 +33,7 @@ fn out_dir() -> PathBuf {
 /// Renders the seed book to a file and returns its path.
 fn seed_pdf() -> PathBuf {
     let (book, fonts) = seed();
-    let dir = tempfile::tempdir().unwrap();
-    let cover = test_cover(dir.path());
+    let cover = seed_cover();
     let (bytes, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
     let path = out_dir().join(format!("seed-{}.pdf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
@@ -406,8 +402,7 @@ fn pdftotext_recovers_every_paragraph_and_note() {
 #[test]
 fn two_renders_are_identical() {
     let (book, fonts) = seed();
-    let dir = tempfile::tempdir().unwrap();
-    let cover = test_cover(dir.path());
+    let cover = seed_cover();
     let a = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
     let b = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
     assert!(a.0 == b.0, "renders differ");
@@ -447,16 +442,6 @@ fn page_map_locates_body_pages() {
     // Each article's first page starts with its title.
     let openings = map.pages.iter().filter(|p| p.block.is_none()).count();
     assert!(openings >= book.chapters.len());
-}
-
-/// Writes the seed's PDF where `BINDERY_REFERENCE_PDF` says; used by
-/// `tests/reference/make.sh` to regenerate the reference pages.
-#[test]
-#[ignore]
-fn write_reference_pdf() {
-    let out = std::env::var("BINDERY_REFERENCE_PDF").expect("BINDERY_REFERENCE_PDF set");
-    let p = seed_pdf();
-    std::fs::copy(p, out).unwrap();
 }
 
 #[test]
@@ -550,8 +535,7 @@ fn duplex_starts_articles_on_right_hand_pages() {
 #[test]
 fn pdfa_and_untagged_variants_render() {
     let (mut book, fonts) = seed();
-    let dir = tempfile::tempdir().unwrap();
-    let cover = test_cover(dir.path());
+    let cover = seed_cover();
     book.pdf.pdfa = true;
     let (bytes, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
     let text = String::from_utf8_lossy(&bytes);
@@ -653,7 +637,7 @@ fn links_and_images_reach_the_pdf() {
     use bindery::model::{Inline, SourcePos};
     let (mut book, fonts) = seed();
     let dir = tempfile::tempdir().unwrap();
-    let cover = test_cover(dir.path());
+    let cover = seed_cover();
     let figure = dir.path().join("figure.png");
     image::RgbImage::from_fn(300, 200, |x, _| image::Rgb([x as u8, 80, 160]))
         .save(&figure)
