@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod cover;
 pub mod coverage;
+pub mod date;
 pub mod diag;
 pub mod epub;
 pub mod fonts;

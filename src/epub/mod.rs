@@ -248,7 +248,14 @@ fn zip_epub(files: &[(String, &[u8], bool)], modified: i64) -> Result<Vec<u8>, F
     let fail = |e: &dyn std::fmt::Display| {
         Failure::from(Diagnostic::error(format!("writing the EPUB archive: {e}")))
     };
-    let (y, mo, d, h, mi, s) = civil_time(modified);
+    let crate::date::Utc {
+        year: y,
+        month: mo,
+        day: d,
+        hour: h,
+        minute: mi,
+        second: s,
+    } = crate::date::Utc::from_unix(modified);
     // ZIP (DOS) times run from 1980 to 2107.
     let time = if y < 1980 {
         DateTime::default()
@@ -281,33 +288,16 @@ fn zip_epub(files: &[(String, &[u8], bool)], modified: i64) -> Result<Vec<u8>, F
     Ok(out.into_inner())
 }
 
-/// UTC calendar date and time of unix seconds.
-fn civil_time(secs: i64) -> (i64, u8, u8, u8, u8, u8) {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Days to civil date (proleptic Gregorian), era-based.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (
-        y,
-        m,
-        d,
-        (rem / 3600) as u8,
-        (rem % 3600 / 60) as u8,
-        (rem % 60) as u8,
-    )
-}
-
 /// `CCYY-MM-DDThh:mm:ssZ`, the form `dcterms:modified` requires.
 pub fn format_timestamp(secs: i64) -> String {
-    let (y, mo, d, h, mi, s) = civil_time(secs);
+    let crate::date::Utc {
+        year: y,
+        month: mo,
+        day: d,
+        hour: h,
+        minute: mi,
+        second: s,
+    } = crate::date::Utc::from_unix(secs);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 

@@ -340,41 +340,13 @@ fn metadata(book: &Book, created: i64) -> Metadata {
 
 /// A Unix time as a UTC calendar date and time.
 fn utc_datetime(secs: i64) -> DateTime {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, mo, d) = civil_from_days(days);
-    DateTime::new(y.clamp(0, 9999) as u16)
-        .month(mo)
-        .day(d)
-        .hour((rem / 3600) as u8)
-        .minute((rem % 3600 / 60) as u8)
-        .second((rem % 60) as u8)
+    let t = crate::date::Utc::from_unix(secs);
+    DateTime::new(t.year.clamp(0, 9999) as u16)
+        .month(t.month)
+        .day(t.day)
+        .hour(t.hour)
+        .minute(t.minute)
+        .second(t.second)
         .utc_offset_hour(0)
         .utc_offset_minute(0)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil_from_days;
-
-    #[test]
-    fn calendar_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
 }
