@@ -886,7 +886,11 @@ fn toc_numbers(
                 // Dot leaders on a half-em grid so they line up across entries.
                 let step = geo.em * 0.5;
                 let from = left + dx + line.x_end + geo.em * 0.5;
-                let to = left + num_x - geo.em * 0.5;
+                // Leaders stop at the same place for numbers of the same
+                // length, whatever the digits' own widths, their last cell
+                // ending about half an em before the number.
+                let nominal = geo.measure - geo.em * 0.5 * number.chars().count() as f32;
+                let to = left + nominal.min(num_x + geo.em * 0.25) - geo.em;
                 let dots = single_line(
                     shaper,
                     ".",
@@ -899,7 +903,7 @@ fn toc_numbers(
                     && let Some(g) = dot.glyphs.first()
                 {
                     let first = ((from - left) / step).ceil() as i32;
-                    let last = ((to - left) / step).floor() as i32;
+                    let last = ((to - left) / step - 1e-3).floor() as i32;
                     if last >= first {
                         let count = (last - first + 1) as usize;
                         let mut glyphs = Vec::with_capacity(count);
