@@ -21,7 +21,9 @@ fn env_path(key: &str) -> Option<PathBuf> {
 fn built() -> &'static PathBuf {
     static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        // Under target/, so repeated runs leave nothing in the system's temp folder.
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-editions");
+        let _ = std::fs::remove_dir_all(&dir);
         let out = assert_cmd::Command::cargo_bin("bindery")
             .unwrap()
             .args(["build", "--check", "--book"])

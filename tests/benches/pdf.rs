@@ -48,7 +48,10 @@ fn main() {
     // The cover a build of the seed uses: generated from its title.
     let t = Instant::now();
     let cover = cover::prepare(&book, &fonts).expect("cover");
-    println!("cover: generated in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "cover: generated in {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     run("seed", &book, &fonts, &cover, 5);
     // The same without the cover image, to separate text and fonts from it.
     let doc = bindery::layout::typeset(&book, &fonts, None);
