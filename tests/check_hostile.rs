@@ -52,7 +52,7 @@ pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     for (n, d) in good_epub_files() {
         entries.push(Entry::deflated(&n, &d));
     }
-    entries.push(Entry::stored("../../../tmp/evil.sh", b"#!/bin/sh\n"));
+    entries.push(Entry::stored("../../../outside/evil.sh", b"#!/bin/sh\n"));
     out.push(("zip-slip.epub", zip(&entries), "epub.zip.unsafe-path"));
     // Billion laughs in a chapter.
     let mut files = good_epub_files();

@@ -248,19 +248,20 @@ fn zip_epub(files: &[(String, &[u8], bool)], modified: i64) -> Result<Vec<u8>, F
     let fail = |e: &dyn std::fmt::Display| {
         Failure::from(Diagnostic::error(format!("writing the EPUB archive: {e}")))
     };
-    let crate::date::Utc {
-        year: y,
-        month: mo,
-        day: d,
-        hour: h,
-        minute: mi,
-        second: s,
-    } = crate::date::Utc::from_unix(modified);
+    let t = crate::date::Utc::from_unix(modified);
     // ZIP (DOS) times run from 1980 to 2107.
-    let time = if y < 1980 {
+    let time = if t.year < 1980 {
         DateTime::default()
     } else {
-        DateTime::from_date_and_time(y.min(2107) as u16, mo, d, h, mi, s).unwrap_or_default()
+        DateTime::from_date_and_time(
+            t.year.min(2107) as u16,
+            t.month,
+            t.day,
+            t.hour,
+            t.minute,
+            t.second,
+        )
+        .unwrap_or_default()
     };
     let base = SimpleFileOptions::default()
         .last_modified_time(time)
@@ -290,15 +291,11 @@ fn zip_epub(files: &[(String, &[u8], bool)], modified: i64) -> Result<Vec<u8>, F
 
 /// `CCYY-MM-DDThh:mm:ssZ`, the form `dcterms:modified` requires.
 pub fn format_timestamp(secs: i64) -> String {
-    let crate::date::Utc {
-        year: y,
-        month: mo,
-        day: d,
-        hour: h,
-        minute: mi,
-        second: s,
-    } = crate::date::Utc::from_unix(secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    let t = crate::date::Utc::from_unix(secs);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )
 }
 
 #[cfg(test)]
