@@ -41,8 +41,7 @@ fn extracted_text_agrees_with_pdftotext() {
         .arg("-")
         .output()
     else {
-        eprintln!("pdftotext not installed; skipped");
-        return;
+        panic!("pdftotext is missing (Debian's poppler-utils)");
     };
     let theirs: String = String::from_utf8_lossy(&out.stdout)
         .chars()
@@ -201,10 +200,9 @@ fn krilla_link_broken_by_patch() {
         .rposition(|b| *b == b'\n' || *b == b'\r')
         .map_or(0, |p| p + 1);
     let num = pdf[line..obj].to_vec();
-    if num.len() != end - dest {
-        eprintln!("object numbers differ in width; skipped");
-        return;
-    }
+    // The page's object number replaces the outline's target in place, so
+    // both must be written with the same number of digits.
+    assert_eq!(num.len(), end - dest, "object numbers differ in width");
     let mut broken = pdf.clone();
     broken[dest..end].copy_from_slice(&num);
     let r = check(&broken);
@@ -306,8 +304,7 @@ fn krilla_pdf_passes_qpdf_and_pdffonts() {
         .arg(&p)
         .output()
     else {
-        eprintln!("qpdf not installed; skipped");
-        return;
+        panic!("qpdf is missing (Debian's qpdf)");
     };
     assert!(q.status.success());
     let f = std::process::Command::new("pdffonts")

