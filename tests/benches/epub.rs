@@ -2,14 +2,12 @@
 //! book (the seed's articles repeated, built in memory). Run with
 //! `cargo bench --bench epub`; prints figures, asserts nothing.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
+
+mod seed;
 
 use bindery::cover;
 use bindery::epub::write_epub;
-use bindery::fonts::FontSet;
-use bindery::load::load_book;
-use bindery::model::Book;
 
 const MODIFIED: i64 = 1_764_288_000;
 
@@ -30,24 +28,9 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn repeated(book: &Book, n: usize) -> Book {
-    let mut big = book.clone();
-    big.chapters = (0..n)
-        .map(|i| {
-            let mut ch = book.chapters[i % book.chapters.len()].clone();
-            ch.id = format!("ch{:03}", i + 1);
-            ch
-        })
-        .collect();
-    big
-}
-
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
     let t = Instant::now();
-    let book = load_book(&root).expect("seed loads");
-    let fonts =
-        FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts");
+    let (book, fonts) = seed::load();
     let load = t.elapsed();
     let (cover_med, cover_min, cover) = time(5, || cover::prepare(&book, &fonts).expect("cover"));
     println!("load book + fonts: {}", ms(load));
@@ -75,9 +58,7 @@ fn main() {
 
     // What `bindery build --epub` does for the seed, end to end.
     let (med, min, _) = time(10, || {
-        let book = load_book(&root).expect("seed loads");
-        let fonts =
-            FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts");
+        let (book, fonts) = seed::load();
         let cover = cover::prepare(&book, &fonts).expect("cover");
         write_epub(&book, &fonts, &cover, None, MODIFIED).expect("epub")
     });
@@ -87,7 +68,7 @@ fn main() {
         ms(min)
     );
 
-    let big = repeated(&book, 200);
+    let big = seed::repeated(&book, 200);
     let (med, min, epub) = time(5, || {
         write_epub(&big, &fonts, &cover, None, MODIFIED).expect("epub")
     });

@@ -2,8 +2,9 @@
 //! 200-article book (the seed's articles repeated, about 1 MB of text).
 //! Run with `cargo bench --bench pdf`; prints figures, asserts nothing.
 
-use std::path::Path;
 use std::time::Instant;
+
+mod seed;
 
 use bindery::cover::{self, Cover};
 use bindery::fonts::FontSet;
@@ -41,10 +42,7 @@ fn run(name: &str, book: &Book, fonts: &FontSet, cover: &Cover, rounds: usize) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
-    let book = bindery::load::load_book(&root).expect("seed loads");
-    let fonts =
-        FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts load");
+    let (book, fonts) = seed::load();
     // The cover a build of the seed uses: generated from its title.
     let t = Instant::now();
     let cover = cover::prepare(&book, &fonts).expect("cover");
@@ -64,14 +62,7 @@ fn main() {
         cover.bytes.len() as f64 / 1024.0
     );
     for n in [50, 100, 200] {
-        let mut big = book.clone();
-        big.chapters = (0..n)
-            .map(|i| {
-                let mut ch = book.chapters[i % book.chapters.len()].clone();
-                ch.id = format!("ch{:03}", i + 1);
-                ch
-            })
-            .collect();
+        let big = seed::repeated(&book, n);
         run(&format!("{n} articles"), &big, &fonts, &cover, 2);
     }
     if let Some(mb) = peak_rss_mb() {
