@@ -1036,6 +1036,22 @@ impl ChapterBuilder<'_, '_> {
         self.sid
     }
 
+    /// A body paragraph: justified, 2-em first-line indent, body size and pitch.
+    fn body_paragraph(&mut self, pieces: &[Piece], dx: f32, measure: f32, top: usize) {
+        let geo = self.geo;
+        self.paragraph(
+            pieces,
+            dx,
+            measure,
+            2.0 * geo.em,
+            geo.em,
+            geo.pitch,
+            Align::Justify,
+            Role::Paragraph,
+            Some(top),
+        );
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn paragraph(
         &mut self,
@@ -1090,17 +1106,7 @@ impl ChapterBuilder<'_, '_> {
         match b {
             Block::Paragraph { content, .. } => {
                 let pieces = inline_pieces(content, FontId::Regular, em, *base, ch);
-                self.paragraph(
-                    &pieces,
-                    dx,
-                    measure,
-                    2.0 * em,
-                    em,
-                    geo.pitch,
-                    Align::Justify,
-                    Role::Paragraph,
-                    Some(top),
-                );
+                self.body_paragraph(&pieces, dx, measure, top);
                 *base += inline_text(content).chars().count() + 1;
             }
             Block::Heading { level, content, .. } => {
@@ -1228,19 +1234,10 @@ impl ChapterBuilder<'_, '_> {
             }
             Block::Html { html, .. } => {
                 let text = html_text(html);
-                let pieces = vec![Piece::new(text.clone(), FontId::Regular, em, Some(*base))];
-                self.paragraph(
-                    &pieces,
-                    dx,
-                    measure,
-                    2.0 * em,
-                    em,
-                    geo.pitch,
-                    Align::Justify,
-                    Role::Paragraph,
-                    Some(top),
-                );
-                *base += text.chars().count() + 1;
+                let count = text.chars().count();
+                let pieces = [Piece::new(text, FontId::Regular, em, Some(*base))];
+                self.body_paragraph(&pieces, dx, measure, top);
+                *base += count + 1;
             }
             Block::Rule { .. } => {
                 self.els.push(El {
