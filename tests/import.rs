@@ -9,16 +9,24 @@ fn bindery() -> Command {
     Command::cargo_bin("bindery").unwrap()
 }
 
+/// Runs `bindery import PAGE --into DIR`.
+fn import(
+    page: impl AsRef<std::path::Path>,
+    into: impl AsRef<std::path::Path>,
+) -> std::process::Output {
+    bindery()
+        .arg("import")
+        .arg(page.as_ref())
+        .arg("--into")
+        .arg(into.as_ref())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn seed_import_reproduces_the_committed_book() {
     let dir = tempfile::tempdir().unwrap();
-    let out = bindery()
-        .arg("import")
-        .arg(seed_page())
-        .arg("--into")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = import(seed_page(), dir.path());
     assert!(
         out.status.success(),
         "{}",
@@ -112,13 +120,7 @@ fn nothing_lost_from_a_gbk_crlf_copy() {
     let page = dir.path().join("page.txt");
     std::fs::write(&page, &gbk).unwrap();
     let book = dir.path().join("book");
-    let out = bindery()
-        .arg("import")
-        .arg(&page)
-        .arg("--into")
-        .arg(&book)
-        .output()
-        .unwrap();
+    let out = import(&page, &book);
     assert!(
         out.status.success(),
         "{}",
@@ -142,13 +144,7 @@ fn import_bytes(bytes: &[u8]) -> (i32, String, bool) {
     let page = dir.path().join("page.txt");
     std::fs::write(&page, bytes).unwrap();
     let into = dir.path().join("book");
-    let out = bindery()
-        .arg("import")
-        .arg(&page)
-        .arg("--into")
-        .arg(&into)
-        .output()
-        .unwrap();
+    let out = import(&page, &into);
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -183,13 +179,7 @@ fn bad_pages_are_refused_with_position() {
 fn import_refuses_to_overwrite_a_book() {
     let dir = tempfile::tempdir().unwrap();
     common::copy_book(dir.path());
-    let out = bindery()
-        .arg("import")
-        .arg(seed_page())
-        .arg("--into")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = import(seed_page(), dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
 }
