@@ -9,18 +9,10 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The seed page: `../shared/seed/…` beside the repository, or the copy
-/// named by BINDERY_SEED.
+/// The seed page, the first book's source, kept inside the book folder.
 pub fn seed_page() -> PathBuf {
-    if let Some(p) = std::env::var_os("BINDERY_SEED") {
-        return PathBuf::from(p);
-    }
-    let p = repo().join("../shared/seed/000_95ceec8a69a73256.txt");
-    assert!(
-        p.is_file(),
-        "seed page not found at {}; set BINDERY_SEED",
-        p.display()
-    );
+    let p = repo().join("book/source/000_95ceec8a69a73256.txt");
+    assert!(p.is_file(), "seed page not found at {}", p.display());
     p
 }
 
@@ -50,11 +42,14 @@ pub fn multiset_diff(want: &BTreeMap<char, usize>, got: &BTreeMap<char, usize>) 
     out
 }
 
-/// Copies the committed seed book into `dir` (a fresh book to break).
+/// Copies the committed seed book's files (not its `source/` folder) into
+/// `dir`: a fresh book to break.
 pub fn copy_book(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     for e in std::fs::read_dir(repo().join("book")).unwrap() {
         let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
     }
 }
