@@ -255,7 +255,7 @@ fn layout_title(
     max: f32,
     max_lines: usize,
 ) -> (f32, Vec<String>) {
-    let tokens = title_tokens(text);
+    let tokens = crate::script::title_tokens(text);
     let n = tokens.len();
     let space = shaper.width(" ", 1.0);
     let widths: Vec<f32> = tokens.iter().map(|(t, _)| shaper.width(t, 1.0)).collect();
@@ -323,46 +323,6 @@ fn layout_title(
         })
         .collect();
     (size, lines)
-}
-
-/// Break units of a title with whether a space precedes each.
-fn title_tokens(text: &str) -> Vec<(String, bool)> {
-    const NO_START: &str = "，。、；：？！）》」』】〕〉”’·…—,.;:?!)]}";
-    const NO_END: &str = "（《「『【〔〈“‘([{";
-    let mut tokens: Vec<(String, bool)> = Vec::new();
-    for (wi, word) in text.split_whitespace().enumerate() {
-        let space = wi > 0;
-        let mut first = true;
-        let mut latin = String::new();
-        let flush = |latin: &mut String, tokens: &mut Vec<(String, bool)>, first: &mut bool| {
-            if !latin.is_empty() {
-                tokens.push((std::mem::take(latin), space && *first));
-                *first = false;
-            }
-        };
-        for c in word.chars() {
-            if crate::markdown::is_wide(c) {
-                flush(&mut latin, &mut tokens, &mut first);
-                let glue_prev = NO_START.contains(c)
-                    || tokens
-                        .last()
-                        .is_some_and(|(t, _)| t.chars().last().is_some_and(|l| NO_END.contains(l)));
-                if glue_prev
-                    && !first
-                    && let Some(last) = tokens.last_mut()
-                {
-                    last.0.push(c);
-                } else {
-                    tokens.push((c.to_string(), space && first));
-                    first = false;
-                }
-            } else {
-                latin.push(c);
-            }
-        }
-        flush(&mut latin, &mut tokens, &mut first);
-    }
-    tokens
 }
 
 /// Shapes text with one face.

@@ -19,3 +19,4 @@ pub mod output;
 pub mod pagemap;
 pub mod pdf;
 pub mod pipeline;
+pub mod script;

@@ -271,7 +271,7 @@ impl BodyBuilder<'_> {
                         Event::Text(t) => t.chars().next(),
                         _ => None,
                     });
-                    let cjk = |c: Option<char>| c.is_some_and(is_wide);
+                    let cjk = |c: Option<char>| c.is_some_and(crate::script::is_wide);
                     if !(cjk(prev_char) || cjk(next)) {
                         self.push_inline(Inline::Text(" ".into()));
                     }
@@ -467,15 +467,6 @@ pub fn xml_well_formed(xml: &str) -> Result<(), String> {
             Err(e) => return Err(e.to_string()),
         }
     }
-}
-
-/// Han characters, CJK punctuation and full-width forms.
-pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
-        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
 #[cfg(test)]

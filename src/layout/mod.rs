@@ -5,7 +5,6 @@
 mod compose;
 pub mod para;
 pub mod shape;
-pub mod text;
 
 use std::ops::Range;
 use std::path::PathBuf;

@@ -4,7 +4,7 @@
 //! opportunities, then justified lines of positioned glyph runs.
 
 use super::shape::{Cluster, ShapedGlyph, Shaper};
-use super::text::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
+use crate::script::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
 use super::{FontId, Glyph};
 
 /// A stretch of text in one face and size.

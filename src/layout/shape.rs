@@ -9,7 +9,7 @@ use std::str::FromStr;
 use rustybuzz::{Face, Language, UnicodeBuffer};
 
 use super::FontId;
-use super::text::is_cjk_punct;
+use crate::script::is_cjk_punct;
 use crate::fonts::FontSet;
 
 /// One glyph as shaped, in points.

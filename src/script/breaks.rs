@@ -1,48 +1,8 @@
-//! Character classes and line-break opportunities for Chinese text, after
-//! W3C clreq: UAX #14 from `unicode-linebreak`, tightened by the Chinese
-//! prohibition rules (禁则) and tailored around quotation marks.
+//! Line-break opportunities for Chinese text, after W3C clreq: UAX #14 from
+//! `unicode-linebreak`, tightened by the Chinese prohibition rules (禁则)
+//! and tailored around quotation marks.
 
-/// Marks that never start a line (closing punctuation and the like,
-/// including half-width forms used in Chinese text).
-const NO_START: &str = "，。、；：？！）］｝》」』】〕〉〗〙〛”’·・…‥々〻ゝゞヽヾ〃,.;:?!)]}%‰℃";
-
-/// Marks that never end a line (opening punctuation).
-const NO_END: &str = "（［｛《「『【〔〈〖〘〚“‘([{";
-
-/// Han ideographs (and kana, which behave the same in a line).
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF
-        | 0x3040..=0x30FA | 0x30FC..=0x30FF | 0x3005..=0x3007 | 0x31F0..=0x31FF)
-}
-
-/// Full-width (CJK) punctuation, including the quotation marks, the ellipsis
-/// and the dash that a Chinese font sets in its own way.
-pub fn is_cjk_punct(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x3004 | 0x3008..=0x303F | 0xFE10..=0xFE4F
-        | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
-        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·' | '・')
-}
-
-/// Letters and digits of Latin (and other alphabetic) scripts: they get a
-/// quarter-em space next to Han characters.
-pub fn is_latin_alnum(c: char) -> bool {
-    c.is_ascii_alphanumeric() || (c.is_alphanumeric() && (c as u32) < 0x2E80 && !is_han(c))
-}
-
-/// Anything set in Chinese rhythm: Han characters and full-width marks.
-pub fn is_cjk(c: char) -> bool {
-    is_han(c) || is_cjk_punct(c)
-}
-
-pub fn no_start(c: char) -> bool {
-    NO_START.contains(c)
-}
-
-pub fn no_end(c: char) -> bool {
-    NO_END.contains(c)
-}
+use super::{is_cjk, is_latin_alnum, no_end, no_start};
 
 /// Byte positions in `text` before which a line may break (never 0, never
 /// `text.len()`), in increasing order.
@@ -97,6 +57,21 @@ pub fn break_opportunities(text: &str) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Break units of a display line (a title on the cover): the text between
+/// break opportunities, each with whether a space precedes it. Spaces are
+/// dropped; a title re-joins the units with one space where one stood.
+pub fn title_tokens(text: &str) -> Vec<(String, bool)> {
+    let mut tokens = Vec::new();
+    for (wi, word) in text.split_whitespace().enumerate() {
+        let mut last = 0;
+        for end in break_opportunities(word).into_iter().chain([word.len()]) {
+            tokens.push((word[last..end].to_string(), wi > 0 && last == 0));
+            last = end;
+        }
+    }
+    tokens
 }
 
 #[cfg(test)]

@@ -1,0 +1,62 @@
+//! Chinese script knowledge, in one place: character classes (GB/T 15834
+//! punctuation, Han, Latin), the line-start and line-end prohibitions
+//! (禁则), break opportunities, and every string the tool itself generates.
+//! Layout, the cover, the Markdown reader and coverage all ask here.
+
+pub mod breaks;
+pub mod generated;
+
+pub use breaks::{break_opportunities, title_tokens};
+
+/// Marks that never start a line (closing punctuation and the like,
+/// including half-width forms used in Chinese text).
+const NO_START: &str = "，。、；：？！）］｝》」』】〕〉〗〙〛”’·・…‥々〻ゝゞヽヾ〃,.;:?!)]}%‰℃";
+
+/// Marks that never end a line (opening punctuation).
+const NO_END: &str = "（［｛《「『【〔〈〖〘〚“‘([{";
+
+/// Han ideographs (and kana, which behave the same in a line).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF
+        | 0x3040..=0x30FA | 0x30FC..=0x30FF | 0x3005..=0x3007 | 0x31F0..=0x31FF)
+}
+
+/// Full-width (CJK) punctuation, including the quotation marks, the ellipsis
+/// and the dash that a Chinese font sets in its own way.
+pub fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x3004 | 0x3008..=0x303F | 0xFE10..=0xFE4F
+        | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·' | '・')
+}
+
+/// Letters and digits of Latin (and other alphabetic) scripts: they get a
+/// quarter-em space next to Han characters.
+pub fn is_latin_alnum(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (c.is_alphanumeric() && (c as u32) < 0x2E80 && !is_han(c))
+}
+
+/// Anything set in Chinese rhythm: Han characters and full-width marks.
+pub fn is_cjk(c: char) -> bool {
+    is_han(c) || is_cjk_punct(c)
+}
+
+pub fn no_start(c: char) -> bool {
+    NO_START.contains(c)
+}
+
+pub fn no_end(c: char) -> bool {
+    NO_END.contains(c)
+}
+
+/// East Asian wide characters: Han, kana, Hangul, CJK punctuation and
+/// full-width forms, plus the quotation marks, dash and ellipsis Chinese text
+/// sets full width. A source line break between two of them is no space.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
