@@ -5,14 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::assets::cover;
 use crate::check::Paper;
-use crate::cover;
-use crate::coverage;
 use crate::diag::{Diagnostic, Failure};
 use crate::fonts::FontSet;
-use crate::load::{BOOK_TOML, load_book};
+use crate::fonts::coverage;
 use crate::model::Book;
 use crate::output::write_atomic;
+use crate::source::{BOOK_TOML, load_book};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -58,7 +58,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
     if opts.pdf {
         progress("setting the PDF edition");
         let start = Instant::now();
-        let (pdf, map) = crate::pdf::render_pdf(&book, &fonts, &cover, date)?;
+        let (pdf, map) = crate::editions::pdf::render_pdf(&book, &fonts, &cover, date)?;
         let path = opts.out.join(format!("{}.pdf", book.meta.slug));
         write_atomic(&path, &pdf)?;
         report.written.push(Written {
@@ -71,7 +71,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
     if opts.epub {
         progress("writing the EPUB edition");
         let start = Instant::now();
-        let epub = crate::epub::write_epub(&book, &fonts, &cover, pages.as_ref(), date)?;
+        let epub = crate::editions::epub::write_epub(&book, &fonts, &cover, pages.as_ref(), date)?;
         let path = opts.out.join(format!("{}.epub", book.meta.slug));
         write_atomic(&path, &epub)?;
         report.written.push(Written {

@@ -73,7 +73,7 @@ fn collect(blocks: &[Block], out: &mut Vec<String>) {
 
 /// Every paragraph (and heading) of the book, whitespace removed, in order.
 fn paragraphs() -> Vec<String> {
-    let book = bindery::load::load_book(&book_dir()).unwrap();
+    let book = bindery::source::load_book(&book_dir()).unwrap();
     let mut out = Vec::new();
     for ch in &book.chapters {
         collect(&ch.blocks, &mut out);

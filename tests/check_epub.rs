@@ -503,7 +503,7 @@ fn xml_escape(s: &str) -> String {
 fn seed_book_text_is_covered_by_the_bundled_font() {
     // Every line of the seed book as a paragraph of one chapter: the whole
     // text is checked against the embedded font's cmap.
-    let book = bindery::load::load_book(&repo().join("book")).unwrap();
+    let book = bindery::source::load_book(&repo().join("book")).unwrap();
     let text = book.visible_text();
     let paras: String = text
         .lines()

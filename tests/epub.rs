@@ -7,12 +7,12 @@ use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bindery::cover;
-use bindery::epub::write_epub;
+use bindery::assets::cover;
+use bindery::editions::epub::write_epub;
 use bindery::fonts::FontSet;
-use bindery::load::load_book;
+use bindery::model::pagemap::{PageMap, PageStart};
 use bindery::model::{Block, Book};
-use bindery::pagemap::{PageMap, PageStart};
+use bindery::source::load_book;
 use quick_xml::events::Event;
 use rustybuzz::ttf_parser;
 
@@ -548,7 +548,7 @@ fn text_after(doc: &str, marker: &str, n: usize) -> String {
 fn page_list_follows_the_pdf_edition() {
     let (book, fonts) = load(&seed_dir());
     let cover = cover::prepare(&book, &fonts).unwrap();
-    let (pdf, pages) = bindery::pdf::render_pdf(&book, &fonts, &cover, MODIFIED).unwrap();
+    let (pdf, pages) = bindery::editions::pdf::render_pdf(&book, &fonts, &cover, MODIFIED).unwrap();
     assert!(pages.pages.len() >= 3, "the seed fills several pages");
     let epub = write_epub(&book, &fonts, &cover, Some(&pages), MODIFIED).unwrap();
     assert_epubcheck_clean(&epub);

@@ -5,8 +5,8 @@ mod common;
 
 use std::sync::Arc;
 
-use bindery::config::FaceSelector;
 use bindery::fonts::{FontBytes, FontSet, load_bytes};
+use bindery::source::config::FaceSelector;
 
 fn read(path: &std::path::Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -97,8 +97,8 @@ fn corrupt_font_is_refused() {
 
 #[test]
 fn seed_book_is_covered_by_the_bundled_fonts() {
-    let book = bindery::load::load_book(&common::repo().join("book")).unwrap();
+    let book = bindery::source::load_book(&common::repo().join("book")).unwrap();
     let fonts = FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).unwrap();
     assert_eq!(fonts.regular.origin, "bundled:NotoSerifCJKsc-Regular");
-    bindery::coverage::check(&book, &fonts).unwrap();
+    bindery::fonts::coverage::check(&book, &fonts).unwrap();
 }

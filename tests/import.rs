@@ -73,7 +73,7 @@ fn seed_import_reproduces_the_committed_book() {
 
 #[test]
 fn seed_book_structure() {
-    let book = bindery::load::load_book(&repo().join("book")).unwrap();
+    let book = bindery::source::load_book(&repo().join("book")).unwrap();
     let paragraphs: Vec<usize> = book.chapters.iter().map(|c| c.blocks.len()).collect();
     assert_eq!(paragraphs, vec![5, 4, 4, 5, 4]);
     assert!(book.chapters.iter().all(|c| c.note.is_some()));
@@ -102,7 +102,7 @@ fn seed_book_structure() {
 /// Every non-whitespace character of the page is in the loaded book exactly
 /// as often as in the page.
 fn assert_nothing_lost(page_text: &str, book_dir: &std::path::Path) {
-    let book = bindery::load::load_book(book_dir).unwrap();
+    let book = bindery::source::load_book(book_dir).unwrap();
     let diff = multiset_diff(&char_counts(page_text), &char_counts(&book.visible_text()));
     assert!(diff.is_empty(), "page and book differ:\n{diff}");
 }

@@ -5,14 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bindery::cover::{self, Cover};
+use bindery::assets::cover::{self, Cover};
 use bindery::fonts::FontSet;
 use bindery::layout::{self, Document, Role};
 use bindery::model::{Block, Book, inline_text};
 
 fn seed() -> (Book, FontSet) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
-    let book = bindery::load::load_book(&root).expect("seed book loads");
+    let book = bindery::source::load_book(&root).expect("seed book loads");
     let fonts =
         FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts load");
     (book, fonts)
@@ -34,7 +34,8 @@ fn out_dir() -> PathBuf {
 fn seed_pdf() -> PathBuf {
     let (book, fonts) = seed();
     let cover = seed_cover();
-    let (bytes, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let (bytes, _) =
+        bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
     let path = out_dir().join(format!("seed-{}.pdf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     path
@@ -403,8 +404,8 @@ fn pdftotext_recovers_every_paragraph_and_note() {
 fn two_renders_are_identical() {
     let (book, fonts) = seed();
     let cover = seed_cover();
-    let a = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
-    let b = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let a = bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let b = bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
     assert!(a.0 == b.0, "renders differ");
     assert_eq!(a.1, b.1);
 }
@@ -537,7 +538,8 @@ fn pdfa_and_untagged_variants_render() {
     let (mut book, fonts) = seed();
     let cover = seed_cover();
     book.pdf.pdfa = true;
-    let (bytes, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let (bytes, _) =
+        bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("pdfaid:part"), "PDF/A identification in XMP");
     let path = out_dir().join(format!("pdfa-{}.pdf", std::process::id()));
@@ -546,7 +548,8 @@ fn pdfa_and_untagged_variants_render() {
     assert!(check.contains("No syntax or stream encoding errors"));
     book.pdf.pdfa = false;
     book.pdf.tagged = false;
-    let (plain, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let (plain, _) =
+        bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
     assert!(!String::from_utf8_lossy(&plain).contains("/StructTreeRoot"));
     assert!(text.contains("/StructTreeRoot"));
 }
@@ -657,7 +660,7 @@ fn links_and_images_reach_the_pdf() {
             pos: SourcePos::default(),
         },
     );
-    let (bytes, _) = bindery::pdf::render_pdf(&book, &fonts, &cover, 0).unwrap();
+    let (bytes, _) = bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 0).unwrap();
     let path = out_dir().join(format!("links-{}.pdf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     let f = path.to_str().unwrap();

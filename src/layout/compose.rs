@@ -8,10 +8,10 @@ use super::{
     Document, FontId, GlyphRun, ImageSource, LabelStyle, LineRecord, Link, LinkTarget,
     OutlineEntry, Page, PageKind, PageLabel, PlacedImage, Role, RuleLine, Structure,
 };
-use crate::config::PdfOptions;
 use crate::fonts::FontSet;
+use crate::model::pagemap::{PageMap, PageStart};
 use crate::model::{Block, Book, Chapter, Inline, block_text, html_text, inline_text};
-use crate::pagemap::{PageMap, PageStart};
+use crate::source::config::PdfOptions;
 
 const MM: f32 = 72.0 / 25.4;
 

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 pub use compose::typeset;
 
-use crate::pagemap::PageMap;
+use crate::model::pagemap::PageMap;
 
 /// The faces of a [`crate::fonts::FontSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

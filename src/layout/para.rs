@@ -4,8 +4,8 @@
 //! opportunities, then justified lines of positioned glyph runs.
 
 use super::shape::{Cluster, ShapedGlyph, Shaper};
-use crate::script::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
 use super::{FontId, Glyph};
+use crate::script::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
 
 /// A stretch of text in one face and size.
 #[derive(Debug, Clone)]

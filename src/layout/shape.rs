@@ -9,8 +9,8 @@ use std::str::FromStr;
 use rustybuzz::{Face, Language, UnicodeBuffer};
 
 use super::FontId;
-use crate::script::is_cjk_punct;
 use crate::fonts::FontSet;
+use crate::script::is_cjk_punct;
 
 /// One glyph as shaped, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 mod seed;
 
-use bindery::cover;
-use bindery::epub::write_epub;
+use bindery::assets::cover;
+use bindery::editions::epub::write_epub;
 
 const MODIFIED: i64 = 1_764_288_000;
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 mod seed;
 
-use bindery::cover::{self, Cover};
+use bindery::assets::cover::{self, Cover};
 use bindery::fonts::FontSet;
 use bindery::model::Book;
 
@@ -27,7 +27,8 @@ fn run(name: &str, book: &Book, fonts: &FontSet, cover: &Cover, rounds: usize) {
     let mut pages = 0;
     for _ in 0..rounds {
         let t = Instant::now();
-        let (bytes, map) = bindery::pdf::render_pdf(book, fonts, cover, 0).expect("renders");
+        let (bytes, map) =
+            bindery::editions::pdf::render_pdf(book, fonts, cover, 0).expect("renders");
         best = best.min(t.elapsed().as_secs_f64());
         size = bytes.len();
         pages = map.pages.len();
@@ -53,7 +54,7 @@ fn main() {
     run("seed", &book, &fonts, &cover, 5);
     // The same without the cover image, to separate text and fonts from it.
     let doc = bindery::layout::typeset(&book, &fonts, None);
-    let bytes = bindery::pdf::write_pdf(&doc, &book, &fonts, &cover, 0).expect("renders");
+    let bytes = bindery::editions::pdf::write_pdf(&doc, &book, &fonts, &cover, 0).expect("renders");
     println!(
         "seed without cover image: {:.0} KB PDF (cover image {} x {}, {:.0} KB encoded)",
         bytes.len() as f64 / 1024.0,

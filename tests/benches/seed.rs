@@ -9,7 +9,7 @@ use bindery::model::Book;
 /// Loads the seed book and its fonts, as a build does.
 pub fn load() -> (Book, FontSet) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
-    let book = bindery::load::load_book(&root).expect("seed loads");
+    let book = bindery::source::load_book(&root).expect("seed loads");
     let fonts =
         FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts load");
     (book, fonts)

@@ -20,12 +20,12 @@ use krilla::tagging::{
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Data, Document as PdfDocument, SerializeSettings};
 
-use crate::cover::Cover;
+use crate::assets::cover::Cover;
 use crate::diag::{Diagnostic, Failure};
 use crate::fonts::FontSet;
 use crate::layout::{self, Document, ImageSource, LabelStyle, LinkTarget, Role};
 use crate::model::Book;
-use crate::pagemap::PageMap;
+use crate::model::pagemap::PageMap;
 
 /// Typesets the book and writes the print edition. `created` (Unix
 /// seconds) is the creation date written into the metadata: the caller

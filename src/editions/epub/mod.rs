@@ -14,11 +14,11 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::cover::Cover;
+use crate::assets::cover::Cover;
 use crate::diag::{Diagnostic, Failure};
 use crate::fonts::FontSet;
 use crate::model::Book;
-use crate::pagemap::PageMap;
+use crate::model::pagemap::PageMap;
 
 use package::ManifestItem;
 use xhtml::UsedChars;

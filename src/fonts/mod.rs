@@ -2,16 +2,18 @@
 //! or PostScript name. Each font file is read and parsed once per build; the
 //! bytes are shared (`Arc`) with the EPUB subsetter and the PDF writer.
 
+pub mod coverage;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustybuzz::ttf_parser::{self, Face, name_id};
 
-use crate::config::{FaceSelector, FontConfig, FontSource};
 use crate::diag::{Diagnostic, Failure};
+use crate::source::config::{FaceSelector, FontConfig, FontSource};
 
-static BUNDLED_REGULAR: &[u8] = include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf");
-static BUNDLED_BOLD: &[u8] = include_bytes!("../fonts/NotoSerifCJKsc-Bold.otf");
+static BUNDLED_REGULAR: &[u8] = include_bytes!("../../fonts/NotoSerifCJKsc-Regular.otf");
+static BUNDLED_BOLD: &[u8] = include_bytes!("../../fonts/NotoSerifCJKsc-Bold.otf");
 
 /// Shared, immutable font file bytes.
 pub type FontBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::model::pagemap::PageMap;
 use crate::model::{Block, Book, Chapter, Inline, html_text};
-use crate::pagemap::PageMap;
 
 pub const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 pub const OPS_NS: &str = "http://www.idpf.org/2007/ops";
@@ -594,10 +594,10 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
-    use crate::config::{EpubOptions, FontConfig, PdfOptions};
-    use crate::markdown::parse_chapter;
+    use crate::model::pagemap::PageStart;
     use crate::model::{Metadata, block_text};
-    use crate::pagemap::PageStart;
+    use crate::source::config::{EpubOptions, FontConfig, PdfOptions};
+    use crate::source::markdown::parse_chapter;
 
     fn book(sources: &[&str]) -> Book {
         let root = PathBuf::from("book");

@@ -2,9 +2,11 @@
 //! Markdown files, and what every renderer (EPUB writer, PDF typesetter),
 //! the linter and the coverage check read. Renderers never look at sources.
 
+pub mod pagemap;
+
 use std::path::PathBuf;
 
-use crate::config::{EpubOptions, FontConfig, PdfOptions};
+use crate::source::config::{EpubOptions, FontConfig, PdfOptions};
 
 /// A place in a source file, for diagnostics. Lines and columns start at 1;
 /// columns count characters, not bytes.

@@ -3,7 +3,7 @@
 
 use super::xhtml::{Doc, Face, UsedChars, escape, page_id};
 use crate::model::Book;
-use crate::pagemap::PageMap;
+use crate::model::pagemap::PageMap;
 
 /// Labels the navigation adds; they are set in the book's fonts too.
 pub const TOC_HEADING: &str = "目录";
@@ -178,7 +178,7 @@ mod tests {
         ] {
             for c in label.chars() {
                 assert!(
-                    crate::coverage::GENERATED_TEXT.contains(c),
+                    crate::fonts::coverage::GENERATED_TEXT.contains(c),
                     "{c} of {label} is not in coverage::GENERATED_TEXT"
                 );
             }

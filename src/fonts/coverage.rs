@@ -7,8 +7,8 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Failure, line_col};
 use crate::fonts::{FontSet, LoadedFont};
-use crate::load::BOOK_TOML;
 use crate::model::{Block, Book, Inline, inline_text};
+use crate::source::BOOK_TOML;
 
 /// Text the renderers add themselves (contents heading, fallbacks, folios).
 pub const GENERATED_TEXT: &str = "目录第篇无题（）·0123456789ivxlcdm.…—封面正文导览页码[]";

@@ -3,10 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config;
+pub mod config;
+pub mod markdown;
+
 use crate::diag::{Diagnostic, Failure, io_error, line_col};
-use crate::markdown::{inside_book, parse_chapter};
 use crate::model::{Book, Metadata};
+use markdown::{inside_book, parse_chapter};
 
 pub const BOOK_TOML: &str = "book.toml";
 
