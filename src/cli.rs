@@ -172,14 +172,22 @@ fn run_import(args: &ImportArgs, reporter: &Reporter) -> Result<i32, Failure> {
 }
 
 fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
-    let both = !args.epub && !args.pdf;
+    let mut editions = Vec::new();
+    if args.epub {
+        editions.push("epub".to_string());
+    }
+    if args.pdf {
+        editions.push("pdf".to_string());
+    }
     let opts = crate::pipeline::BuildOptions {
         book: args.book.clone(),
         out: args.out.clone(),
-        epub: both || args.epub,
-        pdf: both || args.pdf,
+        editions,
     };
     let report = crate::pipeline::build(&opts, &|step| reporter.progress(step))?;
+    for (step, took) in &report.steps {
+        reporter.detail(format!("{step}: {} ms", took.as_millis()));
+    }
     for w in &report.written {
         reporter.info(format!(
             "wrote {} ({} KB in {} ms)",
@@ -192,10 +200,18 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         return Ok(0);
     }
     let paths: Vec<PathBuf> = report.written.iter().map(|w| w.path.clone()).collect();
-    let opts = crate::check::CheckOptions {
-        paper: report.paper.clone(),
-        ..Default::default()
-    };
+    let mut opts = crate::check::CheckOptions::default();
+    if let Some((w, h)) = report.written.iter().find_map(|w| w.expect.page_size_pt) {
+        opts.paper = crate::check::Paper {
+            name: format!(
+                "{}×{} mm",
+                w / crate::style::PT_PER_MM,
+                h / crate::style::PT_PER_MM
+            ),
+            width_pt: f64::from(w),
+            height_pt: f64::from(h),
+        };
+    }
     let checked = crate::check::check_files(&paths, &opts);
     let text = crate::check::report::human(&checked, false);
     if checked.exit_code(false) != 0 || reporter.verbosity != Verbosity::Quiet {

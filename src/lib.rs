@@ -23,3 +23,4 @@ pub mod output;
 pub mod pipeline;
 pub mod script;
 pub mod source;
+pub mod style;

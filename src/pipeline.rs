@@ -1,25 +1,28 @@
-//! `bindery build`: sources → model → editions, in one direction. The PDF is
-//! set first when both editions are built, so the EPUB can carry the print
-//! edition's page numbers.
+//! `bindery build`: sources → model → editions → files, in one direction.
+//! [`prepare`] reads the book folder and everything every edition needs
+//! (fonts, generated strings, coverage, assets); [`build`] then renders the
+//! chosen editions in registration order — a print edition before the EPUB
+//! that cites its pages — and writes their files only when all succeeded.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::assets::cover;
-use crate::check::Paper;
+use crate::assets::{Assets, cover};
 use crate::diag::{Diagnostic, Failure};
+use crate::editions::{self, Edition, Expectations, RenderContext};
 use crate::fonts::FontSet;
-use crate::fonts::coverage;
 use crate::model::Book;
+use crate::model::pagemap::PageMap;
 use crate::output::write_atomic;
-use crate::source::{BOOK_TOML, load_book};
+use crate::script::generated::Texts;
+use crate::source::{BOOK_TOML, Sources};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub book: PathBuf,
     pub out: PathBuf,
-    pub epub: bool,
-    pub pdf: bool,
+    /// Editions to build by name; empty means all.
+    pub editions: Vec<String>,
 }
 
 /// One file written by a build.
@@ -28,71 +31,236 @@ pub struct Written {
     pub path: PathBuf,
     pub bytes: usize,
     pub took: Duration,
+    pub expect: Expectations,
 }
 
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub written: Vec<Written>,
-    /// The page size the book asks for, to check the PDF against.
-    pub paper: Paper,
+    /// Each step's name and time, in order.
+    pub steps: Vec<(String, Duration)>,
 }
 
-/// Runs a build; `progress` receives one line per step.
-pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport, Failure> {
-    progress("loading book");
-    let book = load_book(&opts.book)?;
-    let fonts = FontSet::load(&book.fonts, &book.root, &book.root.join(BOOK_TOML))?;
-    coverage::check(&book, &fonts)?;
-    let date = source_date(&book)?;
-    progress("preparing cover");
-    let cover = cover::prepare(&book, &fonts)?;
-    let mut report = BuildReport {
-        written: Vec::new(),
-        paper: Paper {
-            name: format!("{}×{} mm", book.pdf.page_width_mm, book.pdf.page_height_mm),
-            width_pt: f64::from(book.pdf.page_width_mm) * 72.0 / 25.4,
-            height_pt: f64::from(book.pdf.page_height_mm) * 72.0 / 25.4,
-        },
+/// Everything the editions read, prepared once.
+pub struct Prepared {
+    pub sources: Sources,
+    pub fonts: FontSet,
+    pub texts: Texts,
+    pub assets: Assets,
+    pub date: i64,
+    pub editions: Vec<Box<dyn Edition>>,
+}
+
+impl Prepared {
+    pub fn book(&self) -> &Book {
+        &self.sources.book
+    }
+
+    /// The context an edition renders with.
+    pub fn context<'a>(&'a self, page_map: Option<&'a PageMap>) -> RenderContext<'a> {
+        RenderContext {
+            book: &self.sources.book,
+            class: &self.sources.class,
+            fonts: &self.fonts,
+            texts: &self.texts,
+            assets: &self.assets,
+            date: self.date,
+            page_map,
+        }
+    }
+
+    /// The edition called `name`.
+    pub fn edition(&self, name: &str) -> Option<&dyn Edition> {
+        self.editions
+            .iter()
+            .find(|e| e.name() == name)
+            .map(|e| e.as_ref())
+    }
+
+    /// Prepares the book in `dir` without reporting steps.
+    pub fn load(dir: &Path) -> Result<Prepared, Failure> {
+        prepare(dir, &mut Steps::new(&|_| {}))
+    }
+
+    /// The same preparation for another book (one built in memory by a
+    /// test or a benchmark): its generated strings are chosen anew.
+    pub fn with_book(mut self, book: Book) -> Prepared {
+        self.texts = Texts::new(&book, &self.fonts);
+        self.sources.book = book;
+        self
+    }
+
+    /// The print edition as `[pdf]` configures it.
+    pub fn pdf_edition(&self) -> Result<crate::editions::pdf::PdfEdition, Failure> {
+        let options = self.sources.settings.table("pdf")?.unwrap_or_default();
+        Ok(crate::editions::pdf::PdfEdition::new(
+            options,
+            &self.sources.class,
+        ))
+    }
+
+    /// The EPUB edition as `[epub]` configures it.
+    pub fn epub_edition(&self) -> Result<crate::editions::epub::EpubEdition, Failure> {
+        let options = self.sources.settings.table("epub")?.unwrap_or_default();
+        Ok(crate::editions::epub::EpubEdition {
+            options,
+            class: self.sources.class.clone(),
+        })
+    }
+
+    /// Renders the edition `name` in memory, with the page map of a print
+    /// edition rendered before it.
+    pub fn render(
+        &self,
+        name: &str,
+        page_map: Option<&PageMap>,
+    ) -> Result<crate::editions::Rendered, Failure> {
+        let e = self
+            .edition(name)
+            .ok_or_else(|| Diagnostic::error(format!("no edition named {name}")))?;
+        e.render(&self.context(page_map))
+    }
+}
+
+/// Times the steps of a build and tells `progress` about each.
+pub struct Steps<'p> {
+    progress: &'p dyn Fn(&str),
+    pub done: Vec<(String, Duration)>,
+    start: Option<(String, Instant)>,
+}
+
+impl<'p> Steps<'p> {
+    pub fn new(progress: &'p dyn Fn(&str)) -> Self {
+        Steps {
+            progress,
+            done: Vec::new(),
+            start: None,
+        }
+    }
+
+    pub fn begin(&mut self, name: &str) {
+        self.end();
+        (self.progress)(name);
+        self.start = Some((name.to_string(), Instant::now()));
+    }
+
+    pub fn end(&mut self) {
+        if let Some((name, t)) = self.start.take() {
+            self.done.push((name, t.elapsed()));
+        }
+    }
+}
+
+/// Loads the book in `dir` and prepares what the editions need: every
+/// problem of a stage is reported at once.
+pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
+    steps.begin("load");
+    let sources = crate::source::load(dir)?;
+    let mut problems = Vec::new();
+    let mut known = vec!["book", "fonts"];
+    known.extend(editions::names());
+    match sources.settings.unknown_tables(&known) {
+        Ok(d) => problems.extend(d),
+        Err(d) => problems.push(d),
+    }
+    let mut chosen = Vec::new();
+    for (_, configure) in editions::EDITIONS {
+        match configure(&sources.settings, &sources.class) {
+            Ok(e) => chosen.push(e),
+            Err(d) => problems.push(d),
+        }
+    }
+    steps.begin("fonts");
+    let book = &sources.book;
+    let fonts = FontSet::load(
+        &sources.fonts,
+        &sources.class.faces,
+        &book.root,
+        &book.root.join(BOOK_TOML),
+    );
+    let fonts = match fonts {
+        Ok(f) => f,
+        Err(f) => {
+            problems.extend(f.0);
+            return Err(Failure(problems));
+        }
     };
-    let mut pages = None;
-    if opts.pdf {
-        progress("setting the PDF edition");
-        let start = Instant::now();
-        let (pdf, map) = crate::editions::pdf::render_pdf(&book, &fonts, &cover, date)?;
-        let path = opts.out.join(format!("{}.pdf", book.meta.slug));
-        write_atomic(&path, &pdf)?;
-        report.written.push(Written {
-            path,
-            bytes: pdf.len(),
-            took: start.elapsed(),
-        });
-        pages = Some(map);
+    let texts = Texts::new(book, &fonts);
+    steps.begin("coverage");
+    if let Err(f) = crate::fonts::coverage::check(book, &fonts, &texts) {
+        problems.extend(f.0);
     }
-    if opts.epub {
-        progress("writing the EPUB edition");
+    steps.begin("cover");
+    let cover = match cover::prepare(book, &fonts) {
+        Ok(c) => Some(c),
+        Err(f) => {
+            problems.extend(f.0);
+            None
+        }
+    };
+    let date = source_date(book);
+    if let Err(d) = &date {
+        problems.push(d.clone());
+    }
+    let (Some(cover), Ok(date), true) = (cover, date, problems.is_empty()) else {
+        return Err(Failure(problems));
+    };
+    steps.end();
+    Ok(Prepared {
+        sources,
+        fonts,
+        texts,
+        assets: Assets { cover },
+        date,
+        editions: chosen,
+    })
+}
+
+/// Runs a build; `progress` receives the name of each step as it starts.
+pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport, Failure> {
+    let mut steps = Steps::new(progress);
+    let prepared = prepare(&opts.book, &mut steps)?;
+    let wanted = |name: &str| opts.editions.is_empty() || opts.editions.iter().any(|e| e == name);
+    let mut page_map: Option<PageMap> = None;
+    let mut rendered = Vec::new();
+    for edition in prepared.editions.iter().filter(|e| wanted(e.name())) {
+        steps.begin(edition.name());
         let start = Instant::now();
-        let epub = crate::editions::epub::write_epub(&book, &fonts, &cover, pages.as_ref(), date)?;
-        let path = opts.out.join(format!("{}.epub", book.meta.slug));
-        write_atomic(&path, &epub)?;
-        report.written.push(Written {
+        let out = edition.render(&prepared.context(page_map.as_ref()))?;
+        if out.page_map.is_some() {
+            page_map = out.page_map.clone();
+        }
+        let slug = &prepared.book().meta.slug;
+        let path = opts.out.join(format!("{slug}.{}", edition.extension()));
+        rendered.push((path, out, start.elapsed()));
+    }
+    steps.begin("write");
+    let mut written = Vec::new();
+    for (path, out, took) in rendered {
+        write_atomic(&path, &out.bytes)?;
+        written.push(Written {
             path,
-            bytes: epub.len(),
-            took: start.elapsed(),
+            bytes: out.bytes.len(),
+            took,
+            expect: out.expect,
         });
     }
-    Ok(report)
+    steps.end();
+    Ok(BuildReport {
+        written,
+        steps: steps.done,
+    })
 }
 
 /// The date stamped into the editions: SOURCE_DATE_EPOCH when set (for
 /// reproducible builds), else the newest modification time of the sources.
-pub fn source_date(book: &Book) -> Result<i64, Failure> {
+pub fn source_date(book: &Book) -> Result<i64, Diagnostic> {
     if let Some(v) = std::env::var_os("SOURCE_DATE_EPOCH") {
         let s = v.to_string_lossy();
         return s.trim().parse::<i64>().map_err(|_| {
             Diagnostic::error(format!(
                 "SOURCE_DATE_EPOCH={s} is not a number of seconds since 1970"
             ))
-            .into()
         });
     }
     let mut files: Vec<PathBuf> = vec![book.root.join(BOOK_TOML)];

@@ -7,14 +7,13 @@ use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bindery::assets::cover;
-use bindery::editions::epub::write_epub;
-use bindery::fonts::FontSet;
 use bindery::model::pagemap::{PageMap, PageStart};
 use bindery::model::{Block, Book};
-use bindery::source::load_book;
+use bindery::pipeline::Prepared;
 use quick_xml::events::Event;
 use rustybuzz::ttf_parser;
+
+mod common;
 
 const MODIFIED: i64 = 1_764_288_000; // 2025-11-28T00:00:00Z
 
@@ -22,18 +21,16 @@ fn seed_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book")
 }
 
-fn load(dir: &Path) -> (Book, FontSet) {
-    let book = load_book(dir).expect("book loads");
-    let fonts =
-        FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts load");
-    (book, fonts)
+fn load(dir: &Path) -> Prepared {
+    let mut p = common::prepared(dir);
+    p.date = MODIFIED;
+    p
 }
 
 fn build(dir: &Path, pages: Option<&PageMap>) -> (Book, Vec<u8>) {
-    let (book, fonts) = load(dir);
-    let cover = cover::prepare(&book, &fonts).expect("cover");
-    let bytes = write_epub(&book, &fonts, &cover, pages, MODIFIED).expect("epub");
-    (book, bytes)
+    let p = load(dir);
+    let bytes = common::write_epub(&p, pages);
+    (p.book().clone(), bytes)
 }
 
 /// Every file of the archive, in archive order.
@@ -143,7 +140,8 @@ fn feature_pages() -> PageMap {
 fn feature_book_with_page_list_passes_epubcheck() {
     let dir = tempfile::tempdir().unwrap();
     feature_book(dir.path());
-    let (mut book, fonts) = load(dir.path());
+    let p = load(dir.path());
+    let mut book = p.book().clone();
     // An image block (added to the model directly: the loader resolves
     // Markdown images against the book folder).
     let pos = book.chapters[0].blocks[0].pos().clone();
@@ -152,8 +150,8 @@ fn feature_book_with_page_list_passes_epubcheck() {
         alt: "示意图".into(),
         pos,
     });
-    let cover = cover::prepare(&book, &fonts).unwrap();
-    let epub = write_epub(&book, &fonts, &cover, Some(&feature_pages()), MODIFIED).unwrap();
+    let p = p.with_book(book);
+    let epub = common::write_epub(&p, Some(&feature_pages()));
     let files: BTreeMap<String, Vec<u8>> = entries(&epub).into_iter().collect();
     let nav = String::from_utf8(files["EPUB/nav.xhtml"].clone()).unwrap();
     assert_eq!(nav.matches("role=\"doc-pagelist\"").count(), 1);
@@ -202,9 +200,9 @@ fn archive_layout_and_reproducibility() {
     assert_eq!(&first[38..58], b"application/epub+zip");
 
     // Another modification time changes the bytes (it is really used).
-    let (book, fonts) = load(&seed_dir());
-    let cover = cover::prepare(&book, &fonts).unwrap();
-    let later = write_epub(&book, &fonts, &cover, None, MODIFIED + 86_400).unwrap();
+    let mut p = load(&seed_dir());
+    p.date = MODIFIED + 86_400;
+    let later = common::write_epub(&p, None);
     assert!(later != first);
     let opf = entries(&later)
         .into_iter()
@@ -362,10 +360,12 @@ fn every_character_reaches_the_xhtml_and_the_embedded_fonts() {
                 .map(|(_, d)| d.clone())
                 .unwrap_or_else(|| panic!("{name} font embedded"))
         };
-        let (_, fonts) = load(&dir);
+        let p = load(&dir);
+        let fonts = &p.fonts;
+        let face = |name: &str| fonts.face(fonts.ids().find(|&i| fonts.name(i) == name).unwrap());
         for (data, used, original) in [
-            (font("regular"), &text.regular, &fonts.regular),
-            (font("bold"), &text.bold, &fonts.bold),
+            (font("regular"), &text.regular, face("regular")),
+            (font("bold"), &text.bold, face("bold")),
         ] {
             let (cmap, glyphs) = font_cmap(&data);
             let missing: Vec<char> = used.iter().filter(|c| !cmap.contains(c)).copied().collect();
@@ -546,11 +546,11 @@ fn text_after(doc: &str, marker: &str, n: usize) -> String {
 
 #[test]
 fn page_list_follows_the_pdf_edition() {
-    let (book, fonts) = load(&seed_dir());
-    let cover = cover::prepare(&book, &fonts).unwrap();
-    let (pdf, pages) = bindery::editions::pdf::render_pdf(&book, &fonts, &cover, MODIFIED).unwrap();
+    let p = load(&seed_dir());
+    let book = p.book();
+    let (pdf, pages) = common::render_pdf(&p);
     assert!(pages.pages.len() >= 3, "the seed fills several pages");
-    let epub = write_epub(&book, &fonts, &cover, Some(&pages), MODIFIED).unwrap();
+    let epub = common::write_epub(&p, Some(&pages));
     assert_epubcheck_clean(&epub);
 
     // Each printed page's text, as poppler extracts it.
@@ -658,11 +658,11 @@ fn a_cover_image_in_the_book_replaces_the_generated_cover() {
         toml.replace("# cover = \"cover.jpg\"", "cover = \"photo.jpg\""),
     )
     .unwrap();
-    let (book, fonts) = load(dir.path());
-    let cover = cover::prepare(&book, &fonts).unwrap();
+    let p = load(dir.path());
+    let cover = &p.assets.cover;
     assert_eq!(cover.media_type, "image/jpeg");
     assert!(cover.width <= 1600 && cover.height <= 2560, "scaled down");
-    let epub = write_epub(&book, &fonts, &cover, None, MODIFIED).unwrap();
+    let epub = common::write_epub(&p, None);
     let files: BTreeMap<String, Vec<u8>> = entries(&epub).into_iter().collect();
     assert_eq!(files["EPUB/images/cover.jpg"], cover.bytes);
     let opf = String::from_utf8(files["EPUB/package.opf"].clone()).unwrap();

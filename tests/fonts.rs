@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use bindery::fonts::{FontBytes, FontSet, load_bytes};
+use bindery::fonts::{FontBytes, load_bytes};
 use bindery::source::config::FaceSelector;
 
 fn read(path: &std::path::Path) -> Vec<u8> {
@@ -97,8 +97,8 @@ fn corrupt_font_is_refused() {
 
 #[test]
 fn seed_book_is_covered_by_the_bundled_fonts() {
-    let book = bindery::source::load_book(&common::repo().join("book")).unwrap();
-    let fonts = FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).unwrap();
-    assert_eq!(fonts.regular.origin, "bundled:NotoSerifCJKsc-Regular");
-    bindery::fonts::coverage::check(&book, &fonts).unwrap();
+    let p = bindery::pipeline::Prepared::load(&common::repo().join("book")).unwrap();
+    let body = p.fonts.role(bindery::style::FontRole::Body);
+    assert_eq!(p.fonts.face(body).origin, "bundled:NotoSerifCJKsc-Regular");
+    bindery::fonts::coverage::check(p.book(), &p.fonts, &p.texts).unwrap();
 }

@@ -5,23 +5,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bindery::assets::cover::{self, Cover};
+mod common;
+
 use bindery::fonts::FontSet;
 use bindery::layout::{self, Document, Role};
 use bindery::model::{Block, Book, inline_text};
+use bindery::pipeline::Prepared;
+use common::{render_pdf, typeset};
 
-fn seed() -> (Book, FontSet) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
-    let book = bindery::source::load_book(&root).expect("seed book loads");
-    let fonts =
-        FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts load");
-    (book, fonts)
-}
-
-/// The cover a build of the seed book uses (generated from its title).
-fn seed_cover() -> Cover {
-    let (book, fonts) = seed();
-    cover::prepare(&book, &fonts).expect("cover prepared")
+fn seed() -> Prepared {
+    common::prepared(&Path::new(env!("CARGO_MANIFEST_DIR")).join("book"))
 }
 
 fn out_dir() -> PathBuf {
@@ -32,10 +25,7 @@ fn out_dir() -> PathBuf {
 
 /// Renders the seed book to a file and returns its path.
 fn seed_pdf() -> PathBuf {
-    let (book, fonts) = seed();
-    let cover = seed_cover();
-    let (bytes, _) =
-        bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let (bytes, _) = render_pdf(&seed());
     let path = out_dir().join(format!("seed-{}.pdf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     path
@@ -219,9 +209,9 @@ fn check_lines(book: &Book, doc: &Document) -> usize {
 
 #[test]
 fn seed_lines_follow_clreq() {
-    let (book, fonts) = seed();
-    let doc = layout::typeset(&book, &fonts, None);
-    let n = check_lines(&book, &doc);
+    let p = seed();
+    let doc = typeset(&p);
+    let n = check_lines(p.book(), &doc);
     assert!(n > 100, "only {n} body lines");
 }
 
@@ -282,10 +272,11 @@ fn big_book(book: &Book, articles: usize) -> Book {
 
 #[test]
 fn larger_book_lines_follow_clreq() {
-    let (book, fonts) = seed();
-    let big = big_book(&book, 60);
-    let doc = layout::typeset(&big, &fonts, None);
-    let n = check_lines(&big, &doc);
+    let p = seed();
+    let big = big_book(p.book(), 60);
+    let p = p.with_book(big);
+    let doc = typeset(&p);
+    let n = check_lines(p.book(), &doc);
     assert!(n > 2000, "only {n} body lines");
     // Article openings carry no folio: the outline has one entry per
     // article, each on its own page.
@@ -336,12 +327,12 @@ fn pdf_tools_accept_the_seed() {
             f,
         ],
     );
-    let (book, _) = seed();
-    for (i, ch) in book.chapters.iter().enumerate() {
+    let p = seed();
+    for i in 0..p.book().chapters.len() {
+        let title = p.texts.chapter_title(i);
         assert!(
-            json.contains(&format!("\"title\": \"{}\"", ch.display_title(i + 1))),
-            "outline lacks {}",
-            ch.display_title(i + 1)
+            json.contains(&format!("\"title\": \"{title}\"")),
+            "outline lacks {title}"
         );
     }
     assert!(
@@ -354,12 +345,13 @@ fn pdf_tools_accept_the_seed() {
 fn pdftotext_recovers_every_paragraph_and_note() {
     let p = seed_pdf();
     let f = p.to_str().unwrap();
-    let (book, _) = seed();
+    let prepared = seed();
+    let book = prepared.book();
+    let page = prepared.pdf_edition().unwrap().class.page;
     let mm = 72.0 / 25.4;
-    let top = (book.pdf.margin_top_mm * mm - 5.0) as i32;
-    let h =
-        (book.pdf.page_height_mm * mm) as i32 - top - (book.pdf.margin_bottom_mm * mm - 5.0) as i32;
-    let w = (book.pdf.page_width_mm * mm) as i32;
+    let top = (page.margin_top_mm * mm - 5.0) as i32;
+    let h = (page.height_mm * mm) as i32 - top - (page.margin_bottom_mm * mm - 5.0) as i32;
+    let w = (page.width_mm * mm) as i32;
     // The text block only: running heads and folios stay out.
     let text = tool(
         "pdftotext",
@@ -380,7 +372,7 @@ fn pdftotext_recovers_every_paragraph_and_note() {
     );
     let all = squash(&text);
     let mut at = 0;
-    for para in paragraphs(&book) {
+    for para in paragraphs(book) {
         let p = squash(&para);
         let found = all[at..].find(&p);
         assert!(
@@ -393,32 +385,31 @@ fn pdftotext_recovers_every_paragraph_and_note() {
     for ch in &book.chapters {
         let note = squash(ch.note.as_deref().unwrap());
         assert!(all.contains(&note), "note missing: {note}");
-        let t = squash(
-            &ch.display_title(1 + book.chapters.iter().position(|c| c.id == ch.id).unwrap()),
-        );
+        let ci = book.chapters.iter().position(|c| c.id == ch.id).unwrap();
+        let t = squash(prepared.texts.chapter_title(ci));
         assert!(all.contains(&t), "title missing: {t}");
     }
 }
 
 #[test]
 fn two_renders_are_identical() {
-    let (book, fonts) = seed();
-    let cover = seed_cover();
-    let a = bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
-    let b = bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    let p = seed();
+    let a = render_pdf(&p);
+    let b = render_pdf(&p);
     assert!(a.0 == b.0, "renders differ");
     assert_eq!(a.1, b.1);
 }
 
 #[test]
 fn page_map_locates_body_pages() {
-    let (book, fonts) = seed();
-    let doc = layout::typeset(&book, &fonts, None);
+    let p = seed();
+    let book = p.book();
+    let doc = typeset(&p);
     let map = &doc.page_map;
     let body_pages = doc
         .pages
         .iter()
-        .filter(|p| p.label.style == layout::LabelStyle::Arabic)
+        .filter(|p| p.label.style == layout::Numbering::Arabic)
         .count();
     assert_eq!(map.pages.len(), body_pages);
     assert_eq!(map.pages[0].label, "1");
@@ -448,7 +439,8 @@ fn page_map_locates_body_pages() {
 #[test]
 fn footnotes_sit_at_the_foot_of_their_page() {
     use bindery::model::{Footnote, Inline, SourcePos};
-    let (mut book, fonts) = seed();
+    let p = seed();
+    let mut book = p.book().clone();
     let ch = &mut book.chapters[0];
     for (k, bi) in [1usize, 3].into_iter().enumerate() {
         if let Block::Paragraph { content, .. } = &mut ch.blocks[bi] {
@@ -465,7 +457,8 @@ fn footnotes_sit_at_the_foot_of_their_page() {
             pos: SourcePos::default(),
         });
     }
-    let doc = layout::typeset(&book, &fonts, None);
+    let p = p.with_book(book);
+    let doc = typeset(&p);
     for (k, mark) in ["①", "②"].into_iter().enumerate() {
         let body = doc
             .lines
@@ -498,11 +491,13 @@ fn footnotes_sit_at_the_foot_of_their_page() {
 
 #[test]
 fn duplex_starts_articles_on_right_hand_pages() {
-    let (mut book, fonts) = seed();
-    book.pdf.duplex = true;
-    book.pdf.margin_inner_mm = 30.0;
-    book.pdf.margin_outer_mm = 20.0;
-    let doc = layout::typeset(&book, &fonts, None);
+    let p = seed();
+    let book = p.book();
+    let mut edition = p.pdf_edition().unwrap();
+    edition.class.page.duplex = true;
+    edition.class.page.margin_inner_mm = 30.0;
+    edition.class.page.margin_outer_mm = 20.0;
+    let doc = edition.typeset(&p.context(None));
     let openings: Vec<usize> = doc
         .pages
         .iter()
@@ -516,7 +511,7 @@ fn duplex_starts_articles_on_right_hand_pages() {
     let first_body = doc
         .pages
         .iter()
-        .position(|p| p.label.style == layout::LabelStyle::Arabic)
+        .position(|p| p.label.style == layout::Numbering::Arabic)
         .unwrap();
     assert_eq!(first_body % 2, 0);
     // Mirrored margins: the text block sits further right on right-hand pages.
@@ -530,26 +525,25 @@ fn duplex_starts_articles_on_right_hand_pages() {
     let verso = recto + 1;
     let (a, b) = (left_of(recto).unwrap(), left_of(verso).unwrap());
     assert!(a > b + 20.0, "recto {a} verso {b}");
-    check_lines(&book, &doc);
+    check_lines(book, &doc);
 }
 
 #[test]
 fn pdfa_and_untagged_variants_render() {
-    let (mut book, fonts) = seed();
-    let cover = seed_cover();
-    book.pdf.pdfa = true;
-    let (bytes, _) =
-        bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    use bindery::editions::Edition;
+    let p = seed();
+    let mut edition = p.pdf_edition().unwrap();
+    edition.options.pdfa = true;
+    let bytes = edition.render(&p.context(None)).unwrap().bytes;
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("pdfaid:part"), "PDF/A identification in XMP");
     let path = out_dir().join(format!("pdfa-{}.pdf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     let check = tool("qpdf", &["--check", path.to_str().unwrap()]);
     assert!(check.contains("No syntax or stream encoding errors"));
-    book.pdf.pdfa = false;
-    book.pdf.tagged = false;
-    let (plain, _) =
-        bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 1_700_000_000).unwrap();
+    edition.options.pdfa = false;
+    edition.options.tagged = Some(false);
+    let plain = edition.render(&p.context(None)).unwrap().bytes;
     assert!(!String::from_utf8_lossy(&plain).contains("/StructTreeRoot"));
     assert!(text.contains("/StructTreeRoot"));
 }
@@ -578,7 +572,7 @@ fn set_one(text: &str, measure_em: f32, align: layout::para::Align) -> Vec<layou
     let em = 10.0;
     set_paragraph(
         &mut shaper,
-        &[Piece::new(text, layout::FontId::Regular, em, Some(0))],
+        &[Piece::new(text, bindery::fonts::FaceId(0), em, Some(0))],
         &ParaStyle {
             measure: measure_em * em,
             indent: 0.0,
@@ -638,9 +632,9 @@ fn overlong_word_breaks_without_overrunning() {
 #[test]
 fn links_and_images_reach_the_pdf() {
     use bindery::model::{Inline, SourcePos};
-    let (mut book, fonts) = seed();
+    let p = seed();
+    let mut book = p.book().clone();
     let dir = tempfile::tempdir().unwrap();
-    let cover = seed_cover();
     let figure = dir.path().join("figure.png");
     image::RgbImage::from_fn(300, 200, |x, _| image::Rgb([x as u8, 80, 160]))
         .save(&figure)
@@ -660,7 +654,9 @@ fn links_and_images_reach_the_pdf() {
             pos: SourcePos::default(),
         },
     );
-    let (bytes, _) = bindery::editions::pdf::render_pdf(&book, &fonts, &cover, 0).unwrap();
+    let p = p.with_book(book);
+    let book = p.book();
+    let (bytes, _) = render_pdf(&p);
     let path = out_dir().join(format!("links-{}.pdf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     let f = path.to_str().unwrap();

@@ -10,8 +10,10 @@ use image::{ImageFormat, ImageReader};
 use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 
 use crate::diag::{Diagnostic, Failure};
-use crate::fonts::{FontSet, LoadedFont};
+use crate::fonts::{FaceId, FontSet};
+use crate::layout::shape::Shaper;
 use crate::model::{Book, Metadata};
+use crate::style::FontRole;
 
 pub const MAX_WIDTH: u32 = 1600;
 pub const MAX_HEIGHT: u32 = 2560;
@@ -102,8 +104,15 @@ pub fn prepare(book: &Book, fonts: &FontSet) -> Result<Cover, Failure> {
 pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Cover, Failure> {
     let (w, h) = (GENERATED_WIDTH, GENERATED_HEIGHT);
     let mut canvas = Canvas::new(w, h, PAPER);
-    let regular = Shaper::new(&fonts.regular)?;
-    let bold = Shaper::new(&fonts.bold)?;
+    let shaper = Shaper::new(fonts);
+    let regular = Pen {
+        shaper: &shaper,
+        font: fonts.role(FontRole::Body),
+    };
+    let bold = Pen {
+        shaper: &shaper,
+        font: fonts.role(FontRole::Title),
+    };
     let wf = w as f32;
     let margin = 160.0;
     let measure = wf - 2.0 * margin;
@@ -235,7 +244,7 @@ fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, png::EncodingError> {
 }
 
 /// The largest size up to `max` at which `text` fits `measure` on one line.
-fn fit_size(shaper: &Shaper<'_>, text: &str, max: f32, measure: f32, spacing_em: f32) -> f32 {
+fn fit_size(shaper: &Pen<'_, '_>, text: &str, max: f32, measure: f32, spacing_em: f32) -> f32 {
     let n = text.chars().count() as f32;
     let width_per_px = shaper.width(text, 1.0) + spacing_em * (n - 1.0).max(0.0);
     if width_per_px <= 0.0 {
@@ -249,7 +258,7 @@ fn fit_size(shaper: &Shaper<'_>, text: &str, max: f32, measure: f32, spacing_em:
 /// Lines break at spaces; text without spaces (Chinese) breaks between
 /// characters, never before closing or after opening punctuation.
 fn layout_title(
-    shaper: &Shaper<'_>,
+    shaper: &Pen<'_, '_>,
     text: &str,
     measure: f32,
     max: f32,
@@ -325,10 +334,10 @@ fn layout_title(
     (size, lines)
 }
 
-/// Shapes text with one face.
-struct Shaper<'a> {
-    face: rustybuzz::Face<'a>,
-    upem: f32,
+/// Text in one face of the book, shaped by the typesetter's shaper.
+struct Pen<'s, 'f> {
+    shaper: &'s Shaper<'f>,
+    font: FaceId,
 }
 
 /// A shaped line: glyphs with pen positions at size 1 px per em.
@@ -338,36 +347,23 @@ struct Line {
     size: f32,
 }
 
-impl<'a> Shaper<'a> {
-    fn new(font: &'a LoadedFont) -> Result<Self, Failure> {
-        let face = rustybuzz::Face::from_slice(font.bytes(), font.index).ok_or_else(|| {
-            Failure::from(Diagnostic::error(format!(
-                "font {} cannot be used to draw the cover",
-                font.origin
-            )))
-        })?;
-        let upem = face.units_per_em() as f32;
-        Ok(Shaper { face, upem })
-    }
-
-    fn shape(&self, text: &str) -> rustybuzz::GlyphBuffer {
-        let mut buf = rustybuzz::UnicodeBuffer::new();
-        buf.push_str(text);
-        rustybuzz::shape(&self.face, &[], buf)
+impl Pen<'_, '_> {
+    fn upem(&self) -> f32 {
+        self.shaper.upem(self.font)
     }
 
     /// Advance width of `text` at `size` px per em.
     fn width(&self, text: &str, size: f32) -> f32 {
-        let out = self.shape(text);
+        let out = self.shaper.shape_units(self.font, text);
         let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 * size / self.upem
+        units as f32 * size / self.upem()
     }
 
     /// Shapes a line at `size`, with `spacing` px added after each glyph
     /// but the last.
     fn line(&self, text: &str, size: f32, spacing: f32) -> Line {
-        let out = self.shape(text);
-        let scale = size / self.upem;
+        let out = self.shaper.shape_units(self.font, text);
+        let scale = size / self.upem();
         let mut x = 0.0;
         let mut glyphs = Vec::new();
         let n = out.len();
@@ -443,14 +439,14 @@ impl Canvas {
 
     fn draw_line_centered(
         &mut self,
-        shaper: &Shaper<'_>,
+        shaper: &Pen<'_, '_>,
         line: &Line,
         cx: f32,
         baseline: f32,
         color: [u8; 3],
     ) {
         let x0 = cx - line.width / 2.0;
-        let scale = line.size / shaper.upem;
+        let scale = line.size / shaper.upem();
         for &(gid, gx, gy) in &line.glyphs {
             self.draw_glyph(shaper, gid, x0 + gx, baseline - gy, scale, color);
         }
@@ -458,7 +454,7 @@ impl Canvas {
 
     fn draw_glyph(
         &mut self,
-        shaper: &Shaper<'_>,
+        shaper: &Pen<'_, '_>,
         gid: GlyphId,
         x: f32,
         baseline: f32,
@@ -466,7 +462,8 @@ impl Canvas {
         color: [u8; 3],
     ) {
         let mut outline = Outline::default();
-        let Some(bbox) = shaper.face.outline_glyph(gid, &mut outline) else {
+        let face = shaper.shaper.face(shaper.font);
+        let Some(bbox) = face.outline_glyph(gid, &mut outline) else {
             return; // blank glyph (space)
         };
         outline.close();
@@ -583,7 +580,11 @@ mod tests {
     #[test]
     fn titles_break_into_balanced_lines_that_fit() {
         let fonts = FontSet::bundled();
-        let bold = Shaper::new(&fonts.bold).unwrap();
+        let shaper = Shaper::new(&fonts);
+        let bold = Pen {
+            shaper: &shaper,
+            font: fonts.role(FontRole::Title),
+        };
         let (size, lines) = layout_title(&bold, "高度 深度 力度 温度", 1280.0, 230.0, 4);
         assert_eq!(lines, ["高度 深度", "力度 温度"]);
         assert!(size > 200.0);

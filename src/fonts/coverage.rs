@@ -1,55 +1,171 @@
-//! Glyph coverage: every character the book shows must be in the font that
-//! sets it, or readers see empty boxes. Missing characters are listed with
-//! their code point and every place they occur in the sources.
+//! Glyph coverage: every character the book shows must be in the face that
+//! sets it, or readers see empty boxes. The text of each face is gathered by
+//! role (body, titles, headings, strong, emphasis, notes, running heads) as
+//! the editions set it, plus every string the tool generates
+//! ([`Texts::registry`]). Missing characters are listed with their code point
+//! and every place they occur: the source files for text the book brings,
+//! the generated text and where it appears for text the tool adds.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::PathBuf;
 
+use super::{FaceId, FontSet};
 use crate::diag::{Diagnostic, Failure, line_col};
-use crate::fonts::{FontSet, LoadedFont};
-use crate::model::{Block, Book, Inline, inline_text};
+use crate::model::{Block, Book, Inline};
+use crate::script::generated::Texts;
+use crate::script::needs_glyph;
 use crate::source::BOOK_TOML;
-
-/// Text the renderers add themselves (contents heading, fallbacks, folios).
-pub const GENERATED_TEXT: &str = "目录第篇无题（）·0123456789ivxlcdm.…—封面正文导览页码[]";
+use crate::style::FontRole;
 
 /// At most this many places are listed per missing character.
 const MAX_PLACES: usize = 5;
 
-pub fn check(book: &Book, fonts: &FontSet) -> Result<(), Failure> {
-    let mut regular_text = book.visible_text();
-    regular_text.push_str(GENERATED_TEXT);
-    let mut bold_text = book.meta.title.clone();
-    for (i, ch) in book.chapters.iter().enumerate() {
-        bold_text.push_str(&ch.display_title(i + 1));
-        collect_bold(&ch.blocks, &mut bold_text);
+/// Characters each face must have, gathered from the book by role.
+pub struct FaceText {
+    fonts_len: usize,
+    chars: Vec<BTreeSet<char>>,
+}
+
+impl FaceText {
+    fn new(fonts: &FontSet) -> Self {
+        FaceText {
+            fonts_len: fonts.faces.len(),
+            chars: vec![BTreeSet::new(); fonts.faces.len()],
+        }
     }
-    let mut missing: BTreeMap<char, Vec<&LoadedFont>> = BTreeMap::new();
-    for (text, font) in [(&regular_text, &fonts.regular), (&bold_text, &fonts.bold)] {
-        let face = font.face();
-        let chars: BTreeSet<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-        for c in chars {
+
+    fn add(&mut self, face: FaceId, text: &str) {
+        debug_assert!(face.index() < self.fonts_len);
+        self.chars[face.index()].extend(text.chars().filter(|&c| needs_glyph(c)));
+    }
+
+    /// The characters set in `face`.
+    pub fn of(&self, face: FaceId) -> &BTreeSet<char> {
+        &self.chars[face.index()]
+    }
+}
+
+/// Every character of the book's own text, by the face that sets it.
+pub fn book_text(book: &Book, fonts: &FontSet, texts: &Texts) -> FaceText {
+    let mut t = FaceText::new(fonts);
+    let role = |r| fonts.role(r);
+    let m = &book.meta;
+    for r in [FontRole::Title, FontRole::RunningHead] {
+        t.add(role(r), &m.title);
+    }
+    // The cover draws the section name in the title face.
+    for s in m.section.iter() {
+        t.add(role(FontRole::Title), s);
+    }
+    for s in [&m.subtitle, &m.section, &m.publisher, &m.date]
+        .into_iter()
+        .flatten()
+    {
+        t.add(role(FontRole::Body), s);
+    }
+    for e in &m.editors {
+        t.add(role(FontRole::Body), e);
+    }
+    for (ci, ch) in book.chapters.iter().enumerate() {
+        let title = texts.chapter_title(ci);
+        for r in [FontRole::Title, FontRole::Body, FontRole::RunningHead] {
+            t.add(role(r), title);
+        }
+        if let Some(b) = ch.byline() {
+            t.add(role(FontRole::Body), &b);
+        }
+        for a in &ch.authors {
+            t.add(role(FontRole::Note), a);
+        }
+        blocks(&ch.blocks, role(FontRole::Body), fonts, &mut t);
+        for f in &ch.footnotes {
+            blocks(&f.blocks, role(FontRole::Note), fonts, &mut t);
+        }
+        if let Some(n) = &ch.note {
+            t.add(role(FontRole::Note), n);
+        }
+    }
+    t
+}
+
+fn blocks(list: &[Block], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
+    for b in list {
+        match b {
+            Block::Paragraph { content, .. } => inlines(content, face, fonts, t),
+            Block::Heading { content, .. } => {
+                inlines(content, fonts.within(FontRole::Heading, face), fonts, t)
+            }
+            Block::Quote { blocks: inner, .. } => blocks(inner, face, fonts, t),
+            Block::List { items, .. } => items.iter().for_each(|i| blocks(i, face, fonts, t)),
+            Block::Image { alt, .. } => t.add(fonts.within(FontRole::Note, face), alt),
+            Block::Code { text, .. } => t.add(face, text),
+            Block::Html { html, .. } => t.add(face, &crate::model::html_text(html)),
+            Block::Rule { .. } => {}
+        }
+    }
+}
+
+fn inlines(list: &[Inline], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
+    for i in list {
+        match i {
+            Inline::Text(s) | Inline::Code(s) => t.add(face, s),
+            Inline::Strong(c) => inlines(c, fonts.within(FontRole::Strong, face), fonts, t),
+            Inline::Emphasis(c) => inlines(c, fonts.within(FontRole::Emphasis, face), fonts, t),
+            Inline::Link { content, .. } => inlines(content, face, fonts, t),
+            Inline::Html(h) => t.add(face, &crate::model::html_text(h)),
+            Inline::FootnoteRef(_) | Inline::LineBreak => {}
+        }
+    }
+}
+
+/// Checks that every face has every character it sets.
+pub fn check(book: &Book, fonts: &FontSet, texts: &Texts) -> Result<(), Failure> {
+    let text = book_text(book, fonts, texts);
+    let mut missing: BTreeMap<char, Vec<FaceId>> = BTreeMap::new();
+    for id in fonts.ids() {
+        let face = fonts.face(id).face();
+        for &c in text.of(id) {
             if face.glyph_index(c).is_none() {
-                missing.entry(c).or_default().push(font);
+                missing.entry(c).or_default().push(id);
             }
         }
     }
+    let mut diags = source_diagnostics(book, fonts, &missing);
+    diags.extend(generated_diagnostics(book, fonts, texts));
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure(diags))
+    }
+}
+
+fn font_names(fonts: &FontSet, ids: &[FaceId]) -> String {
+    let names: Vec<&str> = ids.iter().map(|&i| fonts.face(i).origin.as_str()).collect();
+    names.join(" or ")
+}
+
+/// Missing characters of the book's own text, at every place (up to
+/// [`MAX_PLACES`]) they occur in the sources.
+fn source_diagnostics(
+    book: &Book,
+    fonts: &FontSet,
+    missing: &BTreeMap<char, Vec<FaceId>>,
+) -> Vec<Diagnostic> {
     if missing.is_empty() {
-        return Ok(());
+        return Vec::new();
     }
     let sources = source_texts(book);
     let mut diags = Vec::new();
-    for (c, fonts) in missing {
-        let names: Vec<&str> = fonts.iter().map(|f| f.origin.as_str()).collect();
+    for (c, ids) in missing {
         let what = format!(
             "character {c} (U+{:04X}) is not in font {}",
-            c as u32,
-            names.join(" or ")
+            *c as u32,
+            font_names(fonts, ids)
         );
         let mut places = 0;
         let mut total = 0;
         for (path, text) in &sources {
-            for (off, _) in text.match_indices(c) {
+            for (off, _) in text.match_indices(*c) {
                 total += 1;
                 if places < MAX_PLACES {
                     let (line, column) = line_col(text, off);
@@ -68,39 +184,43 @@ pub fn check(book: &Book, fonts: &FontSet) -> Result<(), Failure> {
             diags.push(Diagnostic::error(what));
         }
     }
-    Err(Failure(diags))
+    diags
 }
 
-fn collect_bold(blocks: &[Block], out: &mut String) {
-    for b in blocks {
-        match b {
-            Block::Heading { content, .. } => out.push_str(&inline_text(content)),
-            Block::Paragraph { content, .. } => collect_strong(content, out),
-            Block::Quote { blocks, .. } => collect_bold(blocks, out),
-            Block::List { items, .. } => items.iter().for_each(|i| collect_bold(i, out)),
-            _ => {}
+/// Generated strings whose face lacks one of their characters.
+fn generated_diagnostics(book: &Book, fonts: &FontSet, texts: &Texts) -> Vec<Diagnostic> {
+    let toml = book.root.join(BOOK_TOML);
+    let mut seen = BTreeSet::new();
+    let mut diags = Vec::new();
+    for g in texts.registry(book) {
+        let id = fonts.role(g.role);
+        let face = fonts.face(id).face();
+        for c in g.text.chars().filter(|&c| needs_glyph(c)) {
+            if face.glyph_index(c).is_none() && seen.insert((c, id, g.what.clone())) {
+                diags.push(Diagnostic::error_file(
+                    &toml,
+                    format!(
+                        "character {c} (U+{:04X}) of the generated text “{}” ({}) is not in font {}",
+                        c as u32,
+                        g.text.trim(),
+                        g.what,
+                        font_names(fonts, &[id])
+                    ),
+                ));
+            }
         }
     }
-}
-
-fn collect_strong(inlines: &[Inline], out: &mut String) {
-    for i in inlines {
-        match i {
-            Inline::Strong(c) => out.push_str(&inline_text(c)),
-            Inline::Emphasis(c) | Inline::Link { content: c, .. } => collect_strong(c, out),
-            _ => {}
-        }
-    }
+    diags
 }
 
 /// The source files' text, to locate characters for messages.
-fn source_texts(book: &Book) -> Vec<(std::path::PathBuf, String)> {
+fn source_texts(book: &Book) -> Vec<(PathBuf, String)> {
     let mut files = vec![book.root.join(BOOK_TOML)];
     files.extend(book.chapters.iter().map(|c| book.root.join(&c.source)));
     files
         .into_iter()
         .filter_map(|p| {
-            let t = std::fs::read_to_string(Path::new(&p)).ok()?;
+            let t = std::fs::read_to_string(&p).ok()?;
             Some((p, t))
         })
         .collect()

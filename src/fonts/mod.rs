@@ -11,6 +11,7 @@ use rustybuzz::ttf_parser::{self, Face, name_id};
 
 use crate::diag::{Diagnostic, Failure};
 use crate::source::config::{FaceSelector, FontConfig, FontSource};
+use crate::style::{FontRole, RoleFaces};
 
 static BUNDLED_REGULAR: &[u8] = include_bytes!("../../fonts/NotoSerifCJKsc-Regular.otf");
 static BUNDLED_BOLD: &[u8] = include_bytes!("../../fonts/NotoSerifCJKsc-Bold.otf");
@@ -59,35 +60,114 @@ impl LoadedFont {
     }
 }
 
-/// The faces a book is set in.
+/// Index of a face in a [`FontSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(pub u8);
+
+impl FaceId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The faces a book is set in, each under its name in `[fonts]`, and which
+/// face sets each [`FontRole`].
 #[derive(Debug, Clone)]
 pub struct FontSet {
-    pub regular: LoadedFont,
-    pub bold: LoadedFont,
+    pub faces: Vec<NamedFace>,
+    roles: [FaceId; 7],
+}
+
+#[derive(Debug, Clone)]
+pub struct NamedFace {
+    /// The key in `[fonts]` (`regular`, `bold`, or any name).
+    pub name: String,
+    pub font: LoadedFont,
 }
 
 impl FontSet {
-    /// Loads the configured faces; paths are relative to `book_root`.
-    /// `config_file` is named in errors (the `book.toml` that chose the font).
+    /// Loads the faces the roles use: each role's face name comes from
+    /// `[fonts.roles]`, else from the document class; a face named
+    /// `regular` or `bold` without a path is the bundled Noto Serif CJK SC
+    /// face of that weight. Faces are numbered in order of first use by
+    /// the roles, body first.
     pub fn load(
         config: &FontConfig,
+        class_faces: &RoleFaces,
         book_root: &Path,
         config_file: &Path,
     ) -> Result<Self, Failure> {
-        let regular = load_source(&config.regular, Bundled::Regular, book_root, config_file);
-        let bold = load_source(&config.bold, Bundled::Bold, book_root, config_file);
-        match (regular, bold) {
-            (Ok(regular), Ok(bold)) => Ok(FontSet { regular, bold }),
-            (r, b) => Err(Failure([r.err(), b.err()].into_iter().flatten().collect())),
+        let mut names: Vec<String> = Vec::new();
+        let mut roles = [FaceId(0); 7];
+        let mut problems = Vec::new();
+        for role in FontRole::ALL {
+            let name = match config.roles.get(role.key()) {
+                Some(n) => n.clone(),
+                None => class_faces.get(role).to_string(),
+            };
+            let id = match names.iter().position(|n| *n == name) {
+                Some(i) => i,
+                None => {
+                    names.push(name);
+                    names.len() - 1
+                }
+            };
+            roles[role as usize] = FaceId(id as u8);
+        }
+        let mut faces = Vec::new();
+        for name in names {
+            let source = config.faces.get(&name);
+            match load_face(&name, source, book_root, config_file) {
+                Ok(font) => faces.push(NamedFace { name, font }),
+                Err(d) => problems.push(d),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Failure(problems));
+        }
+        Ok(FontSet { faces, roles })
+    }
+
+    /// The bundled Noto Serif CJK SC faces in the `book` preset's roles.
+    pub fn bundled() -> Self {
+        let class = crate::style::default_class();
+        FontSet::load(
+            &FontConfig::default(),
+            &class.faces,
+            Path::new("."),
+            Path::new("."),
+        )
+        .expect("bundled fonts load")
+    }
+
+    /// The face that sets `role`.
+    pub fn role(&self, role: FontRole) -> FaceId {
+        self.roles[role as usize]
+    }
+
+    pub fn face(&self, id: FaceId) -> &LoadedFont {
+        &self.faces[id.index()].font
+    }
+
+    pub fn name(&self, id: FaceId) -> &str {
+        &self.faces[id.index()].name
+    }
+
+    /// The face of text in `role` inside text set in `current`: a role set
+    /// in the body's face keeps the surrounding face (emphasis inside a
+    /// title stays bold), any other role brings its own face. The EPUB's
+    /// style sheet follows the same rule through CSS inheritance.
+    pub fn within(&self, role: FontRole, current: FaceId) -> FaceId {
+        let own = self.role(role);
+        if own == self.role(FontRole::Body) {
+            current
+        } else {
+            own
         }
     }
 
-    /// The bundled Noto Serif CJK SC faces.
-    pub fn bundled() -> Self {
-        FontSet {
-            regular: bundled(Bundled::Regular),
-            bold: bundled(Bundled::Bold),
-        }
+    pub fn ids(&self) -> impl Iterator<Item = FaceId> + '_ {
+        (0..self.faces.len()).map(|i| FaceId(i as u8))
     }
 }
 
@@ -106,14 +186,25 @@ fn bundled(which: Bundled) -> LoadedFont {
     describe(data, 0, format!("bundled:{name}")).expect("bundled font is valid")
 }
 
-fn load_source(
-    source: &FontSource,
-    fallback: Bundled,
+fn load_face(
+    name: &str,
+    source: Option<&FontSource>,
     book_root: &Path,
     config_file: &Path,
 ) -> Result<LoadedFont, Diagnostic> {
-    let Some(path) = &source.path else {
-        return Ok(bundled(fallback));
+    let path = source.and_then(|s| s.path.as_ref());
+    let Some(path) = path else {
+        return match name {
+            "regular" => Ok(bundled(Bundled::Regular)),
+            "bold" => Ok(bundled(Bundled::Bold)),
+            _ => Err(Diagnostic::error_file(
+                config_file,
+                format!(
+                    "font face {name} is used by a role but [fonts] gives it no path; \
+                     only `regular` and `bold` have bundled faces"
+                ),
+            )),
+        };
     };
     let full: PathBuf = book_root.join(path);
     let bytes = std::fs::read(&full).map_err(|e| {
@@ -121,7 +212,7 @@ fn load_source(
     })?;
     load_bytes(
         Arc::new(bytes),
-        source.face.as_ref(),
+        source.and_then(|s| s.face.as_ref()),
         &full.display().to_string(),
     )
     .map_err(|msg| Diagnostic::error_file(config_file, msg))

@@ -1,24 +1,33 @@
 //! The typesetter: turns the book model into pages of positioned glyph runs,
-//! rules, images and links, independent of any PDF library. The laid-out
-//! lines are kept in [`Document::lines`] so tests can check them.
+//! rules, images and links, independent of any PDF library, following the
+//! document class (`style`). The laid-out lines are kept in
+//! [`Document::lines`] so tests can check them.
+//!
+//! Stages: `para` sets one paragraph (shaping in `shape`, line breaking);
+//! `article` and `front` build single-column galleys of lines (articles;
+//! title page and contents); `paginate` cuts galleys into pages and places
+//! their lines; `notes` puts footnotes at the foot of the page; `furniture`
+//! adds running heads and folios; `book` assembles the pages in order.
 
-mod compose;
+mod article;
+mod book;
+mod front;
+mod furniture;
+mod galley;
+mod geometry;
+mod notes;
+mod paginate;
 pub mod para;
 pub mod shape;
 
 use std::ops::Range;
 use std::path::PathBuf;
 
-pub use compose::typeset;
+pub use book::typeset;
 
+pub use crate::fonts::FaceId;
 use crate::model::pagemap::PageMap;
-
-/// The faces of a [`crate::fonts::FontSet`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FontId {
-    Regular = 0,
-    Bold = 1,
-}
+pub use crate::style::Numbering;
 
 /// A glyph in a run, in points. The pen moves by `advance` after it; `dx`,
 /// `dy` displace the glyph itself (y up, as the shaper gives it).
@@ -62,7 +71,7 @@ pub struct Structure {
 /// the page's top-left corner, y down; `y` is the baseline.
 #[derive(Debug, Clone)]
 pub struct GlyphRun {
-    pub font: FontId,
+    pub font: FaceId,
     pub size: f32,
     pub x: f32,
     pub y: f32,
@@ -118,53 +127,28 @@ pub struct Link {
     pub target: LinkTarget,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LabelStyle {
-    Roman,
-    Arabic,
-}
-
 /// The page number a reader sees (PDF page label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageLabel {
-    pub style: LabelStyle,
+    pub style: Numbering,
     pub number: u32,
 }
 
 impl PageLabel {
     pub fn text(&self) -> String {
         match self.style {
-            LabelStyle::Arabic => self.number.to_string(),
-            LabelStyle::Roman => roman(self.number),
+            Numbering::Arabic => self.number.to_string(),
+            Numbering::Roman => crate::script::generated::roman(self.number),
         }
     }
 }
 
-/// Lower-case roman numeral.
-pub fn roman(mut n: u32) -> String {
-    const TABLE: [(u32, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut s = String::new();
-    for (v, r) in TABLE {
-        while n >= v {
-            s.push_str(r);
-            n -= v;
-        }
-    }
-    s
+/// An emphasis dot (着重号) under a character: centre and radius.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dot {
+    pub x: f32,
+    pub y: f32,
+    pub r: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +171,7 @@ pub struct Page {
     pub rules: Vec<RuleLine>,
     pub images: Vec<PlacedImage>,
     pub links: Vec<Link>,
+    pub dots: Vec<Dot>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,4 +215,41 @@ pub struct Document {
     pub lines: Vec<LineRecord>,
     /// Where each body page starts in the book model.
     pub page_map: PageMap,
+    /// Text of runs holding a glyph the face does not have (`.notdef`);
+    /// the build refuses to write such a PDF.
+    pub notdef: Vec<String>,
+}
+
+/// Everything the typesetter reads: the book, its design, its faces and the
+/// strings the tool generates, with the page grid derived from the design.
+pub struct Ctx<'a> {
+    pub book: &'a crate::model::Book,
+    pub class: &'a crate::style::DocumentClass,
+    pub fonts: &'a crate::fonts::FontSet,
+    pub texts: &'a crate::script::generated::Texts,
+    geo: geometry::Geo,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        book: &'a crate::model::Book,
+        class: &'a crate::style::DocumentClass,
+        fonts: &'a crate::fonts::FontSet,
+        texts: &'a crate::script::generated::Texts,
+    ) -> Self {
+        let body = fonts.role(crate::style::FontRole::Body);
+        let ascent = shape::Shaper::new(fonts).ascent(body);
+        Ctx {
+            book,
+            class,
+            fonts,
+            texts,
+            geo: geometry::Geo::new(class, ascent),
+        }
+    }
+
+    /// The face that sets `role`.
+    fn face(&self, role: crate::style::FontRole) -> FaceId {
+        self.fonts.role(role)
+    }
 }

@@ -3,15 +3,17 @@
 //! Han characters), total-fit line breaking over the tailored break
 //! opportunities, then justified lines of positioned glyph runs.
 
+use super::Glyph;
 use super::shape::{Cluster, ShapedGlyph, Shaper};
-use super::{FontId, Glyph};
+use crate::fonts::FaceId;
 use crate::script::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
+pub use crate::style::Align;
 
 /// A stretch of text in one face and size.
 #[derive(Debug, Clone)]
 pub struct Piece {
     pub text: String,
-    pub font: FontId,
+    pub font: FaceId,
     pub size: f32,
     /// Baseline shift upwards (footnote markers), in points.
     pub raise: f32,
@@ -23,10 +25,12 @@ pub struct Piece {
     pub footnote: Option<usize>,
     /// Target of a hyperlink the piece belongs to.
     pub link: Option<String>,
+    /// Emphasis dots under its Han characters.
+    pub dots: bool,
 }
 
 impl Piece {
-    pub fn new(text: impl Into<String>, font: FontId, size: f32, src: Option<usize>) -> Self {
+    pub fn new(text: impl Into<String>, font: FaceId, size: f32, src: Option<usize>) -> Self {
         Piece {
             text: text.into(),
             font,
@@ -35,17 +39,9 @@ impl Piece {
             src,
             footnote: None,
             link: None,
+            dots: false,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    /// Every line but the last fills the measure.
-    Justify,
-    Left,
-    Center,
-    Right,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,11 +60,13 @@ pub struct ParaStyle {
 pub struct LineRun {
     /// Start of the run, relative to the line's left edge.
     pub x: f32,
-    pub font: FontId,
+    pub font: FaceId,
     pub size: f32,
     pub raise: f32,
     pub glyphs: Vec<Glyph>,
     pub text: String,
+    /// Emphasis dots under its Han characters.
+    pub dots: bool,
 }
 
 /// A set line.
@@ -133,6 +131,44 @@ pub fn set_paragraph(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) -
     lines
 }
 
+/// Sets centred display text (titles) in lines of even length: the measure
+/// is narrowed em by em for as long as the number of lines stays the same,
+/// then the lines are centred in the full measure.
+pub fn set_balanced(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) -> Vec<SetLine> {
+    let mut best = set_paragraph(shaper, pieces, style);
+    let k = best.len();
+    if k < 2 {
+        return best;
+    }
+    let mut m = style.measure;
+    let mut best_m = m;
+    while m - style.em >= style.em * 4.0 {
+        m -= style.em;
+        let lines = set_paragraph(
+            shaper,
+            pieces,
+            &ParaStyle {
+                measure: m,
+                ..*style
+            },
+        );
+        if lines.len() > k {
+            break;
+        }
+        best = lines;
+        best_m = m;
+    }
+    let shift = (style.measure - best_m) / 2.0;
+    for line in &mut best {
+        for r in &mut line.runs {
+            r.x += shift;
+        }
+        line.x_start += shift;
+        line.x_end += shift;
+    }
+    best
+}
+
 fn set_segment(
     shaper: &mut Shaper,
     pieces: &[Piece],
@@ -150,22 +186,11 @@ fn set_segment(
         let base = full.len();
         piece_start.push(base);
         full.push_str(&p.text);
-        // Characters the piece's face lacks are set in the other face when
-        // it has them (a bold face without some rare character).
-        let other = match p.font {
-            FontId::Regular => FontId::Bold,
-            FontId::Bold => FontId::Regular,
-        };
-        let face_for = |c: char| {
-            if c.is_whitespace() || shaper.covers(p.font, c) || !shaper.covers(other, c) {
-                p.font
-            } else {
-                other
-            }
-        };
-        let mut runs: Vec<(usize, usize, FontId)> = Vec::new();
+        // Characters the piece's face lacks are set in another face of the
+        // book when it has them (a bold face without some rare character).
+        let mut runs: Vec<(usize, usize, FaceId)> = Vec::new();
         for (i, c) in p.text.char_indices() {
-            let f = face_for(c);
+            let f = shaper.face_for(p.font, c);
             match runs.last_mut() {
                 Some((_, end, rf)) if *rf == f => *end = i + c.len_utf8(),
                 _ => runs.push((i, i + c.len_utf8(), f)),
@@ -644,9 +669,10 @@ impl Ctx<'_> {
                 footnotes.push(fn_idx);
             }
             let cx = (xs[k - a] + offset) as f32;
-            let same = runs
-                .last()
-                .is_some_and(|r| r.font == c.font && r.size == c.size && r.raise == c.raise);
+            let dots = pieces[cpiece[k]].dots;
+            let same = runs.last().is_some_and(|r| {
+                r.font == c.font && r.size == c.size && r.raise == c.raise && r.dots == dots
+            });
             if !same {
                 runs.push(LineRun {
                     x: cx,
@@ -655,6 +681,7 @@ impl Ctx<'_> {
                     raise: c.raise,
                     glyphs: Vec::new(),
                     text: String::new(),
+                    dots,
                 });
             }
             let run = runs.last_mut().unwrap();

@@ -8,8 +8,7 @@ use std::str::FromStr;
 
 use rustybuzz::{Face, Language, UnicodeBuffer};
 
-use super::FontId;
-use crate::fonts::FontSet;
+use crate::fonts::{FaceId, FontSet};
 use crate::script::is_cjk_punct;
 
 /// One glyph as shaped, in points.
@@ -34,7 +33,7 @@ pub struct Cluster {
     /// Byte range in the paragraph text.
     pub start: usize,
     pub end: usize,
-    pub font: FontId,
+    pub font: FaceId,
     pub size: f32,
     /// Baseline shift upwards (superscripts), in points.
     pub raise: f32,
@@ -47,47 +46,79 @@ pub struct Cluster {
     pub halves: Halves,
 }
 
-/// Shaping state for one thread: the two faces and cached punctuation facts.
+/// Shaping state for one thread: the book's faces and cached punctuation
+/// facts.
 pub struct Shaper<'a> {
-    faces: [Face<'a>; 2],
-    upem: [f32; 2],
-    halves: [HashMap<u16, Halves>; 2],
+    faces: Vec<Face<'a>>,
+    upem: Vec<f32>,
+    halves: Vec<HashMap<u16, Halves>>,
     lang: Language,
 }
 
 impl<'a> Shaper<'a> {
     pub fn new(fonts: &'a FontSet) -> Self {
-        let face = |f: &'a crate::fonts::LoadedFont| {
-            Face::from_slice(f.bytes(), f.index).expect("font was validated when loaded")
-        };
-        let faces = [face(&fonts.regular), face(&fonts.bold)];
-        let upem = [
-            faces[0].units_per_em() as f32,
-            faces[1].units_per_em() as f32,
-        ];
+        let faces: Vec<Face<'a>> = fonts
+            .faces
+            .iter()
+            .map(|f| {
+                Face::from_slice(f.font.bytes(), f.font.index)
+                    .expect("font was validated when loaded")
+            })
+            .collect();
+        let upem = faces.iter().map(|f| f.units_per_em() as f32).collect();
         Shaper {
+            halves: vec![HashMap::new(); faces.len()],
             faces,
             upem,
-            halves: [HashMap::new(), HashMap::new()],
             lang: Language::from_str("zh-Hans").expect("valid language tag"),
         }
     }
 
+    /// The face, for outlines and metrics.
+    pub fn face(&self, font: FaceId) -> &Face<'a> {
+        &self.faces[font.index()]
+    }
+
     /// Ascender of the face as a fraction of the em (typo metrics of CJK
     /// fonts put the ideographic em box from -0.12 to 0.88).
-    pub fn ascent(&self, font: FontId) -> f32 {
-        let f = &self.faces[font as usize];
+    pub fn ascent(&self, font: FaceId) -> f32 {
+        let f = &self.faces[font.index()];
         let asc = f
             .tables()
             .os2
             .map(|o| o.typographic_ascender())
             .unwrap_or(f.ascender());
-        asc as f32 / self.upem[font as usize]
+        asc as f32 / self.upem[font.index()]
     }
 
     /// Whether the face has a glyph for `c`.
-    pub fn covers(&self, font: FontId, c: char) -> bool {
-        self.faces[font as usize].glyph_index(c).is_some()
+    pub fn covers(&self, font: FaceId, c: char) -> bool {
+        self.faces[font.index()].glyph_index(c).is_some()
+    }
+
+    /// The face that sets `c` in text of `font`: `font` itself when it has
+    /// the character, else the first other face of the book that has it.
+    pub fn face_for(&self, font: FaceId, c: char) -> FaceId {
+        if c.is_whitespace() || self.covers(font, c) {
+            return font;
+        }
+        (0..self.faces.len())
+            .map(|i| FaceId(i as u8))
+            .find(|&f| f != font && self.covers(f, c))
+            .unwrap_or(font)
+    }
+
+    /// Shapes one run of display text (the cover's) as rustybuzz gives it,
+    /// in font units.
+    pub fn shape_units(&self, font: FaceId, text: &str) -> rustybuzz::GlyphBuffer {
+        let mut buf = UnicodeBuffer::new();
+        buf.push_str(text);
+        rustybuzz::shape(&self.faces[font.index()], &[], buf)
+    }
+
+    /// Units per em of the face.
+    pub fn upem(&self, font: FaceId) -> f32 {
+        self.upem[font.index()]
     }
 
     /// Shapes `text` (one face, one size) and appends its clusters, with
@@ -97,7 +128,7 @@ impl<'a> Shaper<'a> {
         &mut self,
         text: &str,
         base: usize,
-        font: FontId,
+        font: FaceId,
         size: f32,
         raise: f32,
         clusters: &mut Vec<Cluster>,
@@ -106,7 +137,7 @@ impl<'a> Shaper<'a> {
         if text.is_empty() {
             return;
         }
-        let fi = font as usize;
+        let fi = font.index();
         let scale = size / self.upem[fi];
         let mut buf = UnicodeBuffer::new();
         buf.push_str(text);

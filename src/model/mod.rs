@@ -6,8 +6,6 @@ pub mod pagemap;
 
 use std::path::PathBuf;
 
-use crate::source::config::{EpubOptions, FontConfig, PdfOptions};
-
 /// A place in a source file, for diagnostics. Lines and columns start at 1;
 /// columns count characters, not bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -31,9 +29,6 @@ pub struct Book {
     pub root: PathBuf,
     pub meta: Metadata,
     pub chapters: Vec<Chapter>,
-    pub fonts: FontConfig,
-    pub epub: EpubOptions,
-    pub pdf: PdfOptions,
     /// Cover image file, resolved against the book folder; `None` means a
     /// typographic cover is generated from the title.
     pub cover: Option<PathBuf>,

@@ -60,3 +60,14 @@ pub fn is_wide(c: char) -> bool {
         0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
         || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
+
+/// Whether a character is drawn with a glyph of its own. White space,
+/// control characters, zero-width spaces and joiners, bidi controls and
+/// variation selectors are not: a font need not have them.
+pub fn needs_glyph(c: char) -> bool {
+    !(c.is_whitespace()
+        || c.is_control()
+        || matches!(c as u32,
+            0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x2069 | 0xFEFF
+            | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x180B..=0x180F))
+}

@@ -1,22 +1,87 @@
-//! `book.toml`: the book's settings, parsed with serde. Unknown keys are
+//! `book.toml`: the `[book]` table (metadata, chapters), `[fonts]` (faces
+//! and the roles they set), and one table per edition, which each edition
+//! reads itself through [`Settings::table`]. Unknown keys and tables are
 //! errors (a typo must not be silently ignored); every option has a default.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::diag::{Diagnostic, line_col};
+use crate::style::FontRole;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BookToml {
-    pub book: BookSection,
-    #[serde(default)]
-    pub fonts: FontConfig,
-    #[serde(default)]
-    pub epub: EpubOptions,
-    #[serde(default)]
-    pub pdf: PdfOptions,
+/// The text of `book.toml`, kept so that every table can be read with the
+/// positions of its keys.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub file: PathBuf,
+    pub text: String,
+}
+
+impl Settings {
+    /// A diagnostic at byte `offset` of the file.
+    pub fn error_at(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = line_col(&self.text, offset);
+        Diagnostic::error_at(&self.file, line, column, message)
+    }
+
+    fn de_error(&self, e: &toml::de::Error, prefix: &str) -> Diagnostic {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        self.error_at(offset, format!("{prefix}{}", e.message().trim()))
+    }
+
+    fn root(&self) -> Result<Spanned<DeTable<'_>>, Diagnostic> {
+        DeTable::parse(&self.text).map_err(|e| self.de_error(&e, ""))
+    }
+
+    /// The top-level table `name`, deserialized; `None` when absent.
+    pub fn table<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Diagnostic> {
+        let root = self.root()?;
+        let Some(value) = root.get_ref().get(name) else {
+            return Ok(None);
+        };
+        if !matches!(value.get_ref(), DeValue::Table(_)) {
+            return Err(self.error_at(value.span().start, format!("`{name}` must be a table")));
+        }
+        T::deserialize(ValueDeserializer::from(value.clone()))
+            .map(Some)
+            .map_err(|e| self.de_error(&e, &format!("[{name}]: ")))
+    }
+
+    /// Top-level keys that are not in `known`, with their positions.
+    pub fn unknown_tables(&self, known: &[&str]) -> Result<Vec<Diagnostic>, Diagnostic> {
+        let root = self.root()?;
+        Ok(root
+            .get_ref()
+            .iter()
+            .filter(|(k, _)| !known.contains(&k.get_ref().as_ref()))
+            .map(|(k, _)| {
+                self.error_at(
+                    k.span().start,
+                    format!(
+                        "unknown table `{}`; book.toml has the tables {}",
+                        k.get_ref(),
+                        known.join(", ")
+                    ),
+                )
+            })
+            .collect())
+    }
+
+    /// Byte span of `[table] key` in the file, for messages about a value.
+    pub fn span_of(&self, table: &str, key: &str) -> Option<Range<usize>> {
+        let root = self.root().ok()?;
+        let t = root.get_ref().get(table)?;
+        let DeValue::Table(t) = t.get_ref() else {
+            return None;
+        };
+        t.get(key).map(|v| v.span())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -38,25 +103,25 @@ pub struct BookSection {
     pub source: Option<String>,
     /// Output file stem; derived from the folder name when absent.
     pub slug: Option<String>,
+    /// The document class (`style::PRESETS`); default `book`.
+    pub style: Option<Spanned<String>>,
     /// Cover image, relative to the book folder.
-    pub cover: Option<toml::Spanned<String>>,
+    pub cover: Option<Spanned<String>>,
     /// Chapter files in reading order, relative to the book folder.
-    pub chapters: Vec<toml::Spanned<String>>,
+    pub chapters: Vec<Spanned<String>>,
 }
 
 fn default_language() -> String {
     "zh-CN".to_string()
 }
 
-/// Which fonts set the book. A face without `path` is the bundled
-/// Noto Serif CJK SC face of that weight.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `[fonts]`: named faces and `[fonts.roles]`. A face is any key but
+/// `roles`; `regular` and `bold` without a path are the bundled Noto Serif
+/// CJK SC faces. A role not named in `roles` uses the document class's face.
+#[derive(Debug, Clone, Default)]
 pub struct FontConfig {
-    #[serde(default)]
-    pub regular: FontSource,
-    #[serde(default)]
-    pub bold: FontSource,
+    pub faces: BTreeMap<String, FontSource>,
+    pub roles: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -75,69 +140,54 @@ pub enum FaceSelector {
     Name(String),
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct EpubOptions {
-    /// Embed subsets of the fonts so readers without Chinese fonts show the text.
-    pub embed_fonts: bool,
-    /// Add a page-list with the print edition's page numbers when the PDF is built too.
-    pub page_list: bool,
-}
-
-impl Default for EpubOptions {
-    fn default() -> Self {
-        EpubOptions {
-            embed_fonts: true,
-            page_list: true,
+/// Reads `[fonts]`, checking that role names exist.
+pub fn fonts(settings: &Settings) -> Result<FontConfig, Diagnostic> {
+    let Some(entries) = settings.table::<BTreeMap<String, Spanned<toml::Value>>>("fonts")? else {
+        return Ok(FontConfig::default());
+    };
+    let mut config = FontConfig::default();
+    for (key, entry) in entries {
+        let at = entry.span().start;
+        let value = entry.into_inner();
+        if key == "roles" {
+            let roles = BTreeMap::<String, String>::deserialize(value).map_err(|e| {
+                settings.error_at(at, format!("[fonts.roles]: {}", e.message().trim()))
+            })?;
+            if let Some(bad) = roles.keys().find(|r| FontRole::from_key(r).is_none()) {
+                let names: Vec<&str> = FontRole::ALL.iter().map(|r| r.key()).collect();
+                return Err(settings.error_at(
+                    at,
+                    format!(
+                        "unknown font role `{bad}`; the roles are {}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+            config.roles = roles;
+        } else {
+            let source = FontSource::deserialize(value).map_err(|e| {
+                settings.error_at(at, format!("[fonts] {key}: {}", e.message().trim()))
+            })?;
+            config.faces.insert(key, source);
         }
     }
+    Ok(config)
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PdfOptions {
-    /// Page width and height in millimetres (A4).
-    pub page_width_mm: f32,
-    pub page_height_mm: f32,
-    /// Body size in points (10.5 pt is 五号).
-    pub font_size: f32,
-    /// Baseline-to-baseline distance as a multiple of the font size.
-    pub line_pitch: f32,
-    /// Margins in millimetres; inner/outer swap on left-hand pages when duplex.
-    pub margin_top_mm: f32,
-    pub margin_bottom_mm: f32,
-    pub margin_inner_mm: f32,
-    pub margin_outer_mm: f32,
-    /// Mirror margins and start chapters on right-hand pages.
-    pub duplex: bool,
-    /// Write PDF/A-2u for archives.
-    pub pdfa: bool,
-    /// Write a tagged (structured, accessible) PDF.
-    pub tagged: bool,
-}
-
-impl Default for PdfOptions {
-    fn default() -> Self {
-        PdfOptions {
-            page_width_mm: 210.0,
-            page_height_mm: 297.0,
-            font_size: 10.5,
-            line_pitch: 1.7,
-            margin_top_mm: 25.0,
-            margin_bottom_mm: 25.0,
-            margin_inner_mm: 25.0,
-            margin_outer_mm: 25.0,
-            duplex: false,
-            pdfa: false,
-            tagged: true,
-        }
-    }
-}
-
-/// Parses `book.toml` text; errors carry the file, line and column.
-pub fn parse(text: &str, file: &Path) -> Result<BookToml, Diagnostic> {
-    toml::from_str::<BookToml>(text).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        Diagnostic::error_at(file, line, column, e.message().trim().to_string())
+/// Reads `[book]`, which is required.
+pub fn book(settings: &Settings) -> Result<BookSection, Diagnostic> {
+    settings.table::<BookSection>("book")?.ok_or_else(|| {
+        Diagnostic::error_file(
+            &settings.file,
+            "missing [book] table: a book needs at least a title and its chapters",
+        )
     })
+}
+
+/// Reads the file into [`Settings`]; errors name the file.
+pub fn read(path: &Path, text: String) -> Settings {
+    Settings {
+        file: path.to_path_buf(),
+        text,
+    }
 }

@@ -8,12 +8,28 @@ pub mod markdown;
 
 use crate::diag::{Diagnostic, Failure, io_error, line_col};
 use crate::model::{Book, Metadata};
+use crate::style::DocumentClass;
 use markdown::{inside_book, parse_chapter};
 
 pub const BOOK_TOML: &str = "book.toml";
 
-/// Loads the book in `root`. Diagnostic paths are shown joined to `root`.
+/// What the book folder says: the book itself, and the settings the later
+/// stages read (the document class, the fonts, the editions' tables).
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub book: Book,
+    pub settings: config::Settings,
+    pub fonts: config::FontConfig,
+    pub class: DocumentClass,
+}
+
+/// Loads the book in `root`; see [`load`].
 pub fn load_book(root: &Path) -> Result<Book, Failure> {
+    load(root).map(|s| s.book)
+}
+
+/// Loads the book in `root`. Diagnostic paths are shown joined to `root`.
+pub fn load(root: &Path) -> Result<Sources, Failure> {
     let toml_path = root.join(BOOK_TOML);
     let text = std::fs::read_to_string(&toml_path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -25,22 +41,42 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
             io_error(&toml_path, &e)
         }
     })?;
-    let cfg = config::parse(&text, &toml_path)?;
+    let settings = config::read(&toml_path, text.clone());
+    let book_section = config::book(&settings)?;
     let at = |span: std::ops::Range<usize>, msg: String| {
         let (line, column) = line_col(&text, span.start);
         Diagnostic::error_at(&toml_path, line, column, msg)
     };
 
     let mut problems = Vec::new();
+    let fonts = config::fonts(&settings).unwrap_or_else(|d| {
+        problems.push(d);
+        Default::default()
+    });
+    let class = match &book_section.style {
+        None => crate::style::default_class(),
+        Some(name) => crate::style::preset(name.get_ref()).unwrap_or_else(|| {
+            let names: Vec<&str> = crate::style::PRESETS.iter().map(|(n, _)| *n).collect();
+            problems.push(at(
+                name.span(),
+                format!(
+                    "unknown style {}; the styles are {}",
+                    name.get_ref(),
+                    names.join(", ")
+                ),
+            ));
+            crate::style::default_class()
+        }),
+    };
     let mut chapters = Vec::new();
-    if cfg.book.chapters.is_empty() {
+    if book_section.chapters.is_empty() {
         problems.push(Diagnostic::error_file(
             &toml_path,
             "book.chapters is empty: list the chapter files in reading order",
         ));
     }
     let mut seen = std::collections::HashSet::new();
-    for (i, entry) in cfg.book.chapters.iter().enumerate() {
+    for (i, entry) in book_section.chapters.iter().enumerate() {
         let name = entry.get_ref();
         let Some(rel) = inside_book(Path::new(name)) else {
             problems.push(at(
@@ -83,8 +119,8 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
             Err(diags) => problems.extend(diags),
         }
     }
-    let cover = cfg.book.cover.as_ref().map(|c| root.join(c.get_ref()));
-    if let (Some(c), Some(path)) = (&cfg.book.cover, &cover)
+    let cover = book_section.cover.as_ref().map(|c| root.join(c.get_ref()));
+    if let (Some(c), Some(path)) = (&book_section.cover, &cover)
         && !path.is_file()
     {
         problems.push(at(
@@ -96,7 +132,7 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
         return Err(Failure(problems));
     }
 
-    let b = cfg.book;
+    let b = book_section;
     let identifier = b.identifier.clone().unwrap_or_else(|| {
         let seed = format!("{}\u{0}{}", b.title, b.subtitle.as_deref().unwrap_or(""));
         format!(
@@ -105,7 +141,7 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
         )
     });
     let slug = b.slug.clone().unwrap_or_else(|| default_slug(root));
-    Ok(Book {
+    let book = Book {
         root: root.to_path_buf(),
         meta: Metadata {
             title: b.title,
@@ -124,10 +160,13 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
             slug,
         },
         chapters,
-        fonts: cfg.fonts,
-        epub: cfg.epub,
-        pdf: cfg.pdf,
         cover,
+    };
+    Ok(Sources {
+        book,
+        settings,
+        fonts,
+        class,
     })
 }
 

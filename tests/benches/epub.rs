@@ -7,9 +7,13 @@ use std::time::{Duration, Instant};
 mod seed;
 
 use bindery::assets::cover;
-use bindery::editions::epub::write_epub;
+use bindery::pipeline::Prepared;
 
 const MODIFIED: i64 = 1_764_288_000;
+
+fn write_epub(p: &Prepared) -> Vec<u8> {
+    p.render("epub", None).expect("epub").bytes
+}
 
 /// Median and minimum of `runs` timings of `f`.
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
@@ -30,9 +34,11 @@ fn ms(d: Duration) -> String {
 
 fn main() {
     let t = Instant::now();
-    let (book, fonts) = seed::load();
+    let mut p = seed::load();
+    p.date = MODIFIED;
     let load = t.elapsed();
-    let (cover_med, cover_min, cover) = time(5, || cover::prepare(&book, &fonts).expect("cover"));
+    let book = p.book().clone();
+    let (cover_med, cover_min, cover) = time(5, || cover::prepare(&book, &p.fonts).expect("cover"));
     println!("load book + fonts: {}", ms(load));
     println!(
         "cover (generated {}x{} PNG): median {}, min {}, {} bytes",
@@ -43,9 +49,7 @@ fn main() {
         cover.bytes.len()
     );
 
-    let (med, min, epub) = time(20, || {
-        write_epub(&book, &fonts, &cover, None, MODIFIED).expect("epub")
-    });
+    let (med, min, epub) = time(20, || write_epub(&p));
     println!(
         "seed EPUB ({} articles, {} chars): median {}, min {}, {} bytes ({:.0} KB)",
         book.chapters.len(),
@@ -57,11 +61,7 @@ fn main() {
     );
 
     // What `bindery build --epub` does for the seed, end to end.
-    let (med, min, _) = time(10, || {
-        let (book, fonts) = seed::load();
-        let cover = cover::prepare(&book, &fonts).expect("cover");
-        write_epub(&book, &fonts, &cover, None, MODIFIED).expect("epub")
-    });
+    let (med, min, _) = time(10, || write_epub(&seed::load()));
     println!(
         "seed load + cover + EPUB: median {}, min {}",
         ms(med),
@@ -69,9 +69,8 @@ fn main() {
     );
 
     let big = seed::repeated(&book, 200);
-    let (med, min, epub) = time(5, || {
-        write_epub(&big, &fonts, &cover, None, MODIFIED).expect("epub")
-    });
+    let p = p.with_book(big.clone());
+    let (med, min, epub) = time(5, || write_epub(&p));
     println!(
         "200-article EPUB ({} chars of text): median {}, min {}, {} bytes ({:.0} KB)",
         big.visible_text().chars().count(),

@@ -6,9 +6,8 @@ use std::time::Instant;
 
 mod seed;
 
-use bindery::assets::cover::{self, Cover};
-use bindery::fonts::FontSet;
 use bindery::model::Book;
+use bindery::pipeline::Prepared;
 
 fn text_bytes(book: &Book) -> usize {
     book.visible_text().len()
@@ -21,17 +20,17 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn run(name: &str, book: &Book, fonts: &FontSet, cover: &Cover, rounds: usize) {
+fn run(name: &str, p: &Prepared, rounds: usize) {
+    let book = p.book();
     let mut best = f64::INFINITY;
     let mut size = 0;
     let mut pages = 0;
     for _ in 0..rounds {
         let t = Instant::now();
-        let (bytes, map) =
-            bindery::editions::pdf::render_pdf(book, fonts, cover, 0).expect("renders");
+        let r = p.render("pdf", None).expect("renders");
         best = best.min(t.elapsed().as_secs_f64());
-        size = bytes.len();
-        pages = map.pages.len();
+        size = r.bytes.len();
+        pages = r.page_map.map_or(0, |m| m.pages.len());
     }
     println!(
         "{name}: {} articles, {:.0} KB text, {pages} body pages, {:.0} ms (best of {rounds}), {:.0} KB PDF",
@@ -43,28 +42,23 @@ fn run(name: &str, book: &Book, fonts: &FontSet, cover: &Cover, rounds: usize) {
 }
 
 fn main() {
-    let (book, fonts) = seed::load();
+    let p = seed::load();
     // The cover a build of the seed uses: generated from its title.
     let t = Instant::now();
-    let cover = cover::prepare(&book, &fonts).expect("cover");
+    let cover = bindery::assets::cover::prepare(p.book(), &p.fonts).expect("cover");
     println!(
-        "cover: generated in {:.0} ms",
-        t.elapsed().as_secs_f64() * 1000.0
-    );
-    run("seed", &book, &fonts, &cover, 5);
-    // The same without the cover image, to separate text and fonts from it.
-    let doc = bindery::layout::typeset(&book, &fonts, None);
-    let bytes = bindery::editions::pdf::write_pdf(&doc, &book, &fonts, &cover, 0).expect("renders");
-    println!(
-        "seed without cover image: {:.0} KB PDF (cover image {} x {}, {:.0} KB encoded)",
-        bytes.len() as f64 / 1024.0,
+        "cover: generated in {:.0} ms ({} x {}, {:.0} KB encoded)",
+        t.elapsed().as_secs_f64() * 1000.0,
         cover.width,
         cover.height,
         cover.bytes.len() as f64 / 1024.0
     );
+    run("seed", &p, 5);
+    let book = p.book().clone();
+    let mut p = p;
     for n in [50, 100, 200] {
-        let big = seed::repeated(&book, n);
-        run(&format!("{n} articles"), &big, &fonts, &cover, 2);
+        p = p.with_book(seed::repeated(&book, n));
+        run(&format!("{n} articles"), &p, 2);
     }
     if let Some(mb) = peak_rss_mb() {
         println!("peak memory (VmHWM): {mb:.0} MB");

@@ -3,16 +3,13 @@
 
 use std::path::Path;
 
-use bindery::fonts::FontSet;
 use bindery::model::Book;
+use bindery::pipeline::Prepared;
 
-/// Loads the seed book and its fonts, as a build does.
-pub fn load() -> (Book, FontSet) {
+/// Loads the seed book and prepares it as a build does.
+pub fn load() -> Prepared {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
-    let book = bindery::source::load_book(&root).expect("seed loads");
-    let fonts =
-        FontSet::load(&book.fonts, &book.root, &book.root.join("book.toml")).expect("fonts load");
-    (book, fonts)
+    Prepared::load(&root).expect("seed prepares")
 }
 
 /// A book of `n` articles: the seed's articles over and over, with ids of

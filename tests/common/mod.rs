@@ -53,3 +53,31 @@ pub fn copy_book(dir: &Path) {
         }
     }
 }
+
+/// The seed book (or any book folder), prepared as a build prepares it.
+pub fn prepared(dir: &Path) -> bindery::pipeline::Prepared {
+    bindery::pipeline::Prepared::load(dir).unwrap_or_else(|f| panic!("book prepares: {f}"))
+}
+
+/// The print edition of a prepared book, in memory, and its page map.
+pub fn render_pdf(p: &bindery::pipeline::Prepared) -> (Vec<u8>, bindery::model::pagemap::PageMap) {
+    let r = p
+        .render("pdf", None)
+        .unwrap_or_else(|f| panic!("PDF renders: {f}"));
+    (r.bytes, r.page_map.expect("a print edition has a page map"))
+}
+
+/// The EPUB of a prepared book, in memory, citing `pages`.
+pub fn write_epub(
+    p: &bindery::pipeline::Prepared,
+    pages: Option<&bindery::model::pagemap::PageMap>,
+) -> Vec<u8> {
+    p.render("epub", pages)
+        .unwrap_or_else(|f| panic!("EPUB writes: {f}"))
+        .bytes
+}
+
+/// The typeset book (with the cover's size), as the print edition sets it.
+pub fn typeset(p: &bindery::pipeline::Prepared) -> bindery::layout::Document {
+    p.pdf_edition().unwrap().typeset(&p.context(None))
+}

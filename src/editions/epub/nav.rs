@@ -1,16 +1,12 @@
 //! The navigation document (toc, landmarks, page-list) and the NCX that
 //! older reading systems use instead.
 
-use super::xhtml::{Doc, Face, UsedChars, escape, page_id};
+use super::Writer;
+use super::xhtml::{Doc, UsedChars, escape, page_id};
 use crate::model::Book;
 use crate::model::pagemap::PageMap;
-
-/// Labels the navigation adds; they are set in the book's fonts too.
-pub const TOC_HEADING: &str = "目录";
-pub const LANDMARKS_HEADING: &str = "导览";
-pub const PAGES_HEADING: &str = "页码";
-pub const COVER_LABEL: &str = "封面";
-pub const BODY_LABEL: &str = "正文";
+use crate::script::generated::Texts;
+use crate::style::FontRole;
 
 /// One article in the table of contents.
 pub struct TocEntry {
@@ -24,12 +20,12 @@ pub struct PageEntry {
     pub href: String,
 }
 
-pub fn toc_entries(book: &Book) -> Vec<TocEntry> {
+pub fn toc_entries(book: &Book, texts: &Texts) -> Vec<TocEntry> {
     book.chapters
         .iter()
         .enumerate()
         .map(|(i, ch)| TocEntry {
-            title: ch.display_title(i + 1),
+            title: texts.chapter_title(i).to_string(),
             href: format!("{}.xhtml", ch.id),
         })
         .collect()
@@ -49,18 +45,23 @@ pub fn page_entries(book: &Book, pages: &PageMap) -> Vec<PageEntry> {
 }
 
 pub fn nav_document(
-    book: &Book,
+    w: &Writer,
     toc: &[TocEntry],
     pages: Option<&[PageEntry]>,
     cover_href: &str,
     used: &mut UsedChars,
-    css_href: &str,
 ) -> String {
-    let mut d = Doc::new(used, &book.meta.language, TOC_HEADING, css_href);
+    let l = &w.texts.labels;
+    let mut d = Doc::new(
+        (w.fonts, used),
+        &w.book.meta.language,
+        &l.contents,
+        w.css_href,
+    );
     d.raw("<body epub:type=\"frontmatter\">\n");
     d.raw("<nav id=\"toc\" class=\"toc\" epub:type=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-heading\">\n<h1 id=\"toc-heading\">");
-    d.push_face(Face::Bold);
-    d.text(TOC_HEADING);
+    d.push_role(FontRole::Title);
+    d.text(&l.contents);
     d.pop_face();
     d.raw("</h1>\n<ol>\n");
     for e in toc {
@@ -71,15 +72,15 @@ pub fn nav_document(
     d.raw("</ol>\n</nav>\n");
 
     d.raw("<nav epub:type=\"landmarks\" aria-labelledby=\"landmarks-heading\" hidden=\"hidden\">\n<h2 id=\"landmarks-heading\">");
-    d.push_face(Face::Bold);
-    d.text(LANDMARKS_HEADING);
+    d.push_role(FontRole::Title);
+    d.text(&l.landmarks);
     d.pop_face();
     d.raw("</h2>\n<ol>\n");
     let body_href = toc.first().map(|e| e.href.as_str()).unwrap_or("nav.xhtml");
     for (ty, href, label) in [
-        ("cover", cover_href, COVER_LABEL),
-        ("toc", "nav.xhtml#toc", TOC_HEADING),
-        ("bodymatter", body_href, BODY_LABEL),
+        ("cover", cover_href, &l.cover),
+        ("toc", "nav.xhtml#toc", &l.contents),
+        ("bodymatter", body_href, &l.body),
     ] {
         d.raw(&format!(
             "<li><a epub:type=\"{ty}\" href=\"{}\">",
@@ -92,8 +93,8 @@ pub fn nav_document(
 
     if let Some(pages) = pages {
         d.raw("<nav epub:type=\"page-list\" role=\"doc-pagelist\" aria-labelledby=\"pages-heading\" hidden=\"hidden\">\n<h2 id=\"pages-heading\">");
-        d.push_face(Face::Bold);
-        d.text(PAGES_HEADING);
+        d.push_role(FontRole::Title);
+        d.text(&l.page_list);
         d.pop_face();
         d.raw("</h2>\n<ol>\n");
         for p in pages {
@@ -159,29 +160,4 @@ pub fn ncx(book: &Book, identifier: &str, toc: &[TocEntry], pages: Option<&[Page
     }
     out.push_str("</ncx>\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_labels_are_checked_for_font_coverage() {
-        // The coverage check must know every character the EPUB adds.
-        for label in [
-            TOC_HEADING,
-            LANDMARKS_HEADING,
-            PAGES_HEADING,
-            COVER_LABEL,
-            BODY_LABEL,
-            "[]",
-        ] {
-            for c in label.chars() {
-                assert!(
-                    crate::fonts::coverage::GENERATED_TEXT.contains(c),
-                    "{c} of {label} is not in coverage::GENERATED_TEXT"
-                );
-            }
-        }
-    }
 }

@@ -1,0 +1,505 @@
+//! An article's galley: the opening (title on balanced lines, byline), the
+//! body blocks, the author note, and the chapter's footnotes set once for
+//! the paginator to place.
+
+use super::Ctx;
+use super::furniture::single_line;
+use super::galley::{
+    El, ElKind, Galley, LineBox, Src, chapter_sid_base, line_el, space, structure,
+};
+use super::geometry::Geo;
+use super::para::{Align, ParaStyle, Piece, set_balanced, set_paragraph};
+use super::shape::Shaper;
+use super::{FaceId, Role, Structure};
+use crate::model::{Block, Chapter, Inline, block_text, html_text, inline_text};
+use crate::script::generated::Texts;
+use crate::style::{EmphasisMark, FontRole, TextStyle};
+
+/// Builds one chapter's galley.
+struct ChapterBuilder<'c, 's, 'f> {
+    cx: &'c Ctx<'c>,
+    ci: usize,
+    shaper: &'s mut Shaper<'f>,
+    els: Vec<El>,
+    sid: u32,
+    /// The next line must stay on the page of the previous element.
+    keep: bool,
+}
+
+/// Where a block sits: its top-level block index, the character offset of
+/// its text in that block, and its left indent and measure.
+#[derive(Clone, Copy)]
+struct Place {
+    top: usize,
+    dx: f32,
+    measure: f32,
+}
+
+impl ChapterBuilder<'_, '_, '_> {
+    fn geo(&self) -> Geo {
+        self.cx.geo
+    }
+
+    fn next_sid(&mut self) -> u32 {
+        self.sid += 1;
+        self.sid
+    }
+
+    /// Sets a paragraph of `style` into lines and adds them; `h` is the
+    /// line height, `block` the top-level block the text belongs to.
+    fn paragraph(
+        &mut self,
+        pieces: &[Piece],
+        style: &TextStyle,
+        at: (f32, f32),
+        h: f32,
+        role: Role,
+        block: Option<usize>,
+    ) {
+        let (dx, measure) = at;
+        let size = style.pt(self.geo().em);
+        self.set(
+            pieces,
+            (dx, measure, style.indent * size, size),
+            h,
+            style.align,
+            role,
+            block,
+        );
+    }
+
+    /// Sets and adds lines; `m` is (dx, measure, indent, em).
+    fn set(
+        &mut self,
+        pieces: &[Piece],
+        m: (f32, f32, f32, f32),
+        h: f32,
+        align: Align,
+        role: Role,
+        block: Option<usize>,
+    ) {
+        let (dx, measure, indent, em) = m;
+        let para = ParaStyle {
+            measure,
+            indent,
+            em,
+            align,
+        };
+        let lines = set_paragraph(self.shaper, pieces, &para);
+        let id = self.next_sid();
+        let n = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            // No lone first or last line of a paragraph at a page's edge.
+            let bb = if i == 0 {
+                !self.keep
+            } else {
+                i >= 2 && n - i >= 2
+            };
+            let src = line.src.map(|offset| Src { block, offset });
+            let b = LineBox {
+                h,
+                dx,
+                measure,
+                indent,
+                em,
+            };
+            self.els
+                .push(line_el(line, b, structure(role, id), bb, src));
+        }
+        self.keep = false;
+    }
+
+    fn pieces(&self, inlines: &[Inline], font: FaceId, size: f32, base: usize) -> Vec<Piece> {
+        let mut out = Vec::new();
+        let mut at = base;
+        let pb = PieceBuilder {
+            cx: self.cx,
+            ci: self.ci,
+            ch: &self.cx.book.chapters[self.ci],
+        };
+        pb.push(inlines, (font, size, false), &mut at, &mut out);
+        out
+    }
+
+    fn block(&mut self, b: &Block, p: Place, base: &mut usize) {
+        let geo = self.geo();
+        let t = &self.cx.class.text;
+        let body = self.cx.face(FontRole::Body);
+        let indent = t.block_indent * geo.em;
+        match b {
+            Block::Paragraph { content, .. } => {
+                let pieces = self.pieces(content, body, geo.em, *base);
+                let h = t.paragraph.pitch(geo.em, geo.pitch);
+                let at = (p.dx, p.measure);
+                self.paragraph(&pieces, &t.paragraph, at, h, Role::Paragraph, Some(p.top));
+                *base += inline_text(content).chars().count() + 1;
+            }
+            Block::Heading { level, content, .. } => self.heading(*level, content, p, base),
+            Block::Quote { blocks, .. } => {
+                let inner = Place {
+                    dx: p.dx + indent,
+                    measure: p.measure - indent,
+                    ..p
+                };
+                for b in blocks {
+                    self.block(b, inner, base);
+                }
+            }
+            Block::List { start, items, .. } => self.list(*start, items, p, base),
+            Block::Image { path, alt, .. } => self.image(path, alt, p, base),
+            Block::Code { text, .. } => {
+                let style = &t.code;
+                let size = style.pt(geo.em);
+                let code = text.trim_end_matches('\n');
+                let pieces = vec![Piece::new(
+                    code,
+                    self.cx.face(style.role),
+                    size,
+                    Some(*base),
+                )];
+                let at = (p.dx + indent, p.measure - indent);
+                let h = style.pitch(geo.em, geo.pitch);
+                self.paragraph(&pieces, style, at, h, Role::Paragraph, Some(p.top));
+                *base += text.chars().count() + 1;
+            }
+            Block::Html { html, .. } => {
+                let text = html_text(html);
+                let count = text.chars().count();
+                let pieces = [Piece::new(text, body, geo.em, Some(*base))];
+                let h = t.paragraph.pitch(geo.em, geo.pitch);
+                let at = (p.dx, p.measure);
+                self.paragraph(&pieces, &t.paragraph, at, h, Role::Paragraph, Some(p.top));
+                *base += count + 1;
+            }
+            Block::Rule { .. } => {
+                self.els.push(El {
+                    h: geo.pitch,
+                    kind: ElKind::Rule,
+                    break_before: true,
+                    footnotes: Vec::new(),
+                    src: None,
+                });
+            }
+        }
+    }
+
+    fn heading(&mut self, level: u8, content: &[Inline], p: Place, base: &mut usize) {
+        let geo = self.geo();
+        let t = &self.cx.class.text;
+        let style = t.headings[(level.max(1) as usize - 1).min(t.headings.len() - 1)];
+        let size = style.pt(geo.em);
+        let h = geo.on_grid(size * style.leading);
+        self.els.push(space(geo.pitch, true));
+        self.keep = true;
+        let font = self
+            .cx
+            .fonts
+            .within(style.role, self.cx.face(FontRole::Body));
+        let pieces = self.pieces(content, font, size, *base);
+        let role = Role::Heading(level.saturating_add(1).min(6));
+        self.paragraph(&pieces, &style, (p.dx, p.measure), h, role, Some(p.top));
+        self.keep = true;
+        *base += inline_text(content).chars().count() + 1;
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], p: Place, base: &mut usize) {
+        let geo = self.geo();
+        let em = geo.em;
+        let indent = self.cx.class.text.block_indent * em;
+        let body = self.cx.face(FontRole::Body);
+        let inner = Place {
+            dx: p.dx + indent,
+            measure: p.measure - indent,
+            ..p
+        };
+        for (k, item) in items.iter().enumerate() {
+            let marker = Texts::list_marker(start, k);
+            for (bi, b) in item.iter().enumerate() {
+                match b {
+                    Block::Paragraph { content, .. } if bi == 0 => {
+                        let mut pieces = vec![Piece::new(marker.clone(), body, em, None)];
+                        pieces.extend(self.pieces(content, body, em, *base));
+                        let m = (inner.dx, inner.measure, -indent, em);
+                        let align = self.cx.class.text.paragraph.align;
+                        self.set(&pieces, m, geo.pitch, align, Role::Paragraph, Some(p.top));
+                        *base += inline_text(content).chars().count() + 1;
+                    }
+                    _ => self.block(b, inner, base),
+                }
+            }
+        }
+    }
+
+    fn image(&mut self, path: &std::path::Path, alt: &str, p: Place, base: &mut usize) {
+        let geo = self.geo();
+        if let Ok((w, h)) = image::image_dimensions(path) {
+            let (w, h) = (w.max(1) as f32, h.max(1) as f32);
+            let s = (p.measure / w).min(geo.block_h * 0.6 / h);
+            let (iw, ih) = (w * s, h * s);
+            // At least half a line of white above and below, on the grid.
+            let eh = ((ih + geo.pitch) / geo.pitch).ceil() * geo.pitch;
+            self.els.push(El {
+                h: eh,
+                kind: ElKind::Image {
+                    path: path.to_path_buf(),
+                    width: iw,
+                    height: ih,
+                    alt: alt.to_string(),
+                },
+                break_before: !self.keep,
+                footnotes: Vec::new(),
+                src: Some(Src {
+                    block: Some(p.top),
+                    offset: *base,
+                }),
+            });
+            self.keep = true;
+        }
+        if !alt.is_empty() {
+            let style = self.cx.class.text.caption;
+            let size = style.pt(geo.em);
+            let font = self.cx.face(style.role);
+            let pieces = vec![Piece::new(alt, font, size, Some(*base))];
+            let h = style.pitch(geo.em, geo.pitch);
+            let at = (p.dx, p.measure);
+            self.paragraph(&pieces, &style, at, h, Role::Caption, Some(p.top));
+        }
+        self.keep = false;
+        *base += alt.chars().count() + 1;
+    }
+
+    /// Two blank lines, the title, the byline, one blank line: a whole
+    /// number of body lines, so the body stays on the grid.
+    fn opening(&mut self, title: &str) {
+        let geo = self.geo();
+        let cx = self.cx;
+        let ch = &cx.book.chapters[self.ci];
+        let t = &cx.class.text;
+        let title_size = t.chapter_title.pt(geo.em);
+        let title_pitch = t.chapter_title.pitch(geo.em, geo.pitch);
+        let mut head_h = 0.0;
+        self.els.push(space(geo.pitch * 2.0, false));
+        let pieces = [Piece::new(
+            title,
+            cx.face(t.chapter_title.role),
+            title_size,
+            None,
+        )];
+        let para = ParaStyle {
+            measure: geo.measure,
+            indent: 0.0,
+            em: title_size,
+            align: t.chapter_title.align,
+        };
+        let lines = set_balanced(self.shaper, &pieces, &para);
+        let id = self.next_sid();
+        for line in lines {
+            head_h += title_pitch;
+            let b = LineBox {
+                h: title_pitch,
+                dx: 0.0,
+                measure: geo.measure,
+                indent: 0.0,
+                em: title_size,
+            };
+            self.els.push(line_el(
+                line,
+                b,
+                structure(Role::Heading(1), id),
+                false,
+                None,
+            ));
+        }
+        if let Some(byline) = ch.byline() {
+            let gap = geo.pitch * 0.5;
+            self.els.push(space(gap, false));
+            head_h += gap;
+            let id = self.next_sid();
+            let style = &t.byline;
+            let size = style.pt(geo.em);
+            let font = cx.face(style.role);
+            for line in single_line(self.shaper, &byline, font, size, geo.measure, style.align) {
+                head_h += geo.pitch;
+                let b = LineBox {
+                    h: geo.pitch,
+                    dx: 0.0,
+                    measure: geo.measure,
+                    indent: 0.0,
+                    em: size,
+                };
+                self.els
+                    .push(line_el(line, b, structure(Role::Byline, id), false, None));
+            }
+        }
+        let rounded = (head_h / geo.pitch).ceil() * geo.pitch;
+        self.els.push(space(rounded - head_h + geo.pitch, false));
+        self.keep = true;
+    }
+
+    /// The author note, after the body, in small type.
+    fn author_note(&mut self, note: &str) {
+        let geo = self.geo();
+        let ch = &self.cx.book.chapters[self.ci];
+        let style = self.cx.class.text.author_note;
+        let size = style.pt(geo.em);
+        self.els.push(space(geo.pitch * 0.5, false));
+        self.keep = true;
+        let end = ch
+            .blocks
+            .last()
+            .map(|blk| block_text(blk).chars().count().saturating_sub(1));
+        let last_block = ch.blocks.len().checked_sub(1);
+        let pieces = [Piece::new(note, self.cx.face(style.role), size, end)];
+        let h = style.pitch(geo.em, geo.pitch);
+        self.paragraph(
+            &pieces,
+            &style,
+            (0.0, geo.measure),
+            h,
+            Role::Note,
+            last_block,
+        );
+    }
+
+    /// The chapter's footnotes, each set once: mark, then its text.
+    fn footnotes(&mut self) -> Vec<(Structure, Vec<super::para::SetLine>)> {
+        let geo = self.geo();
+        let ch = &self.cx.book.chapters[self.ci];
+        let style = self.cx.class.text.footnote;
+        let size = style.pt(geo.em);
+        let font = self.cx.face(style.role);
+        let mut out = Vec::new();
+        for (fi, f) in ch.footnotes.iter().enumerate() {
+            let mark = self.cx.texts.note_mark(self.ci, fi);
+            let mut pieces = vec![Piece::new(format!("{mark} "), font, size, None)];
+            for (bi, blk) in f.blocks.iter().enumerate() {
+                if bi > 0 {
+                    pieces.push(Piece::new("\n", font, size, None));
+                }
+                let text = block_text(blk);
+                pieces.push(Piece::new(text.trim_end_matches('\n'), font, size, None));
+            }
+            let para = ParaStyle {
+                measure: geo.measure,
+                indent: style.indent * size,
+                em: size,
+                align: style.align,
+            };
+            let lines = set_paragraph(self.shaper, &pieces, &para);
+            let id = self.next_sid();
+            out.push((structure(Role::Footnote, id), lines));
+        }
+        out
+    }
+}
+
+pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley {
+    let ch = &cx.book.chapters[ci];
+    let title = cx.texts.chapter_title(ci).to_string();
+    let mut b = ChapterBuilder {
+        cx,
+        ci,
+        shaper,
+        els: Vec::new(),
+        sid: chapter_sid_base(ci),
+        keep: false,
+    };
+    b.opening(&title);
+    let measure = cx.geo.measure;
+    for (top, block) in ch.blocks.iter().enumerate() {
+        let mut base = 0;
+        let p = Place {
+            top,
+            dx: 0.0,
+            measure,
+        };
+        b.block(block, p, &mut base);
+    }
+    if let Some(note) = &ch.note {
+        b.author_note(note);
+    }
+    let footnotes = b.footnotes();
+    Galley {
+        els: b.els,
+        footnotes,
+        title,
+    }
+}
+
+/// Turns inline content into pieces of one face and size each, counting
+/// the character offset of each piece in its block's plain text.
+struct PieceBuilder<'a> {
+    cx: &'a Ctx<'a>,
+    ci: usize,
+    ch: &'a Chapter,
+}
+
+impl PieceBuilder<'_> {
+    /// `cur` is the face, size and emphasis of the surrounding text.
+    fn push(
+        &self,
+        inlines: &[Inline],
+        cur: (FaceId, f32, bool),
+        at: &mut usize,
+        out: &mut Vec<Piece>,
+    ) {
+        let (font, size, dots) = cur;
+        let fonts = self.cx.fonts;
+        for inline in inlines {
+            match inline {
+                Inline::Text(t) | Inline::Code(t) => {
+                    let mut p = Piece::new(t.clone(), font, size, Some(*at));
+                    p.dots = dots;
+                    out.push(p);
+                    *at += t.chars().count();
+                }
+                Inline::Strong(c) => {
+                    let f = fonts.within(FontRole::Strong, font);
+                    self.push(c, (f, size, dots), at, out)
+                }
+                Inline::Emphasis(c) => {
+                    let f = fonts.within(FontRole::Emphasis, font);
+                    let marked = dots || self.cx.class.emphasis == EmphasisMark::Dots;
+                    self.push(c, (f, size, marked), at, out)
+                }
+                Inline::Link { url, content } => {
+                    let from = out.len();
+                    self.push(content, cur, at, out);
+                    for p in &mut out[from..] {
+                        p.link.get_or_insert_with(|| url.clone());
+                    }
+                }
+                Inline::FootnoteRef(i) => {
+                    if *i < self.ch.footnotes.len() {
+                        out.push(self.note_ref(*i, size));
+                    }
+                }
+                Inline::Html(h) => {
+                    let t = html_text(h);
+                    let n = t.chars().count();
+                    out.push(Piece::new(t, font, size, Some(*at)));
+                    *at += n;
+                }
+                Inline::LineBreak => {
+                    out.push(Piece::new("\n", font, size, Some(*at)));
+                    *at += 1;
+                }
+            }
+        }
+    }
+
+    /// The raised footnote mark in text of `size`.
+    fn note_ref(&self, i: usize, size: f32) -> Piece {
+        let t = &self.cx.class.text;
+        Piece {
+            text: self.cx.texts.note_mark(self.ci, i),
+            font: self.cx.face(t.note_ref.role),
+            size: t.note_ref.pt(size),
+            raise: size * t.note_ref_rise,
+            src: None,
+            footnote: Some(i),
+            link: None,
+            dots: false,
+        }
+    }
+}
