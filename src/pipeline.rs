@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::assets::{Assets, cover};
+use crate::assets::Assets;
 use crate::diag::{Diagnostic, Failure};
 use crate::editions::{self, Edition, Expectations, RenderContext};
 use crate::fonts::FontSet;
@@ -83,11 +83,13 @@ impl Prepared {
     }
 
     /// The same preparation for another book (one built in memory by a
-    /// test or a benchmark): its generated strings are chosen anew.
-    pub fn with_book(mut self, book: Book) -> Prepared {
+    /// test or a benchmark): its generated strings and assets are
+    /// prepared anew.
+    pub fn with_book(mut self, book: Book) -> Result<Prepared, Failure> {
         self.texts = Texts::new(&book, &self.fonts);
+        self.assets = Assets::load(&book, &self.fonts)?;
         self.sources.book = book;
-        self
+        Ok(self)
     }
 
     /// The print edition as `[pdf]` configures it.
@@ -190,9 +192,9 @@ pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
     if let Err(f) = crate::fonts::coverage::check(book, &fonts, &texts) {
         problems.extend(f.0);
     }
-    steps.begin("cover");
-    let cover = match cover::prepare(book, &fonts) {
-        Ok(c) => Some(c),
+    steps.begin("assets");
+    let assets = match Assets::load(book, &fonts) {
+        Ok(a) => Some(a),
         Err(f) => {
             problems.extend(f.0);
             None
@@ -202,7 +204,7 @@ pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
     if let Err(d) = &date {
         problems.push(d.clone());
     }
-    let (Some(cover), Ok(date), true) = (cover, date, problems.is_empty()) else {
+    let (Some(assets), Ok(date), true) = (assets, date, problems.is_empty()) else {
         return Err(Failure(problems));
     };
     steps.end();
@@ -210,7 +212,7 @@ pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
         sources,
         fonts,
         texts,
-        assets: Assets { cover },
+        assets,
         date,
         editions: chosen,
     })
@@ -265,7 +267,7 @@ pub fn source_date(book: &Book) -> Result<i64, Diagnostic> {
     }
     let mut files: Vec<PathBuf> = vec![book.root.join(BOOK_TOML)];
     files.extend(book.chapters.iter().map(|c| book.root.join(&c.source)));
-    files.extend(book.cover.iter().cloned());
+    files.extend(book.cover.iter().map(|c| c.path.clone()));
     Ok(files.iter().filter_map(|p| mtime(p)).max().unwrap_or(0))
 }
 

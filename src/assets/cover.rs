@@ -3,23 +3,24 @@
 //! 1600×2560 and re-encoded; a book without one gets a typographic cover.
 
 use std::io::Cursor;
-use std::path::Path;
 
 use ab_glyph_rasterizer::{Rasterizer, point};
-use image::{ImageFormat, ImageReader};
+use image::ImageFormat;
 use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 
+use super::image::{Format, Image};
+use super::svg::SvgImage;
 use crate::diag::{Diagnostic, Failure};
 use crate::fonts::{FaceId, FontSet};
 use crate::layout::shape::Shaper;
-use crate::model::{Book, Metadata};
+use crate::model::{Book, Metadata, SourcePos};
 use crate::style::FontRole;
 
 pub const MAX_WIDTH: u32 = 1600;
 pub const MAX_HEIGHT: u32 = 2560;
 
 /// An encoded cover image, ready to embed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Cover {
     /// Encoded image bytes (PNG or JPEG, see `media_type`).
     pub bytes: Vec<u8>,
@@ -27,55 +28,65 @@ pub struct Cover {
     pub media_type: &'static str,
     pub width: u32,
     pub height: u32,
+    /// The drawing of an SVG cover.
+    pub svg: Option<SvgImage>,
+}
+
+impl PartialEq for Cover {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes && self.media_type == other.media_type
+    }
 }
 
 impl Cover {
     /// File extension matching the media type.
     pub fn extension(&self) -> &'static str {
-        if self.media_type == "image/png" {
-            "png"
-        } else {
-            "jpg"
+        match self.media_type {
+            "image/png" => "png",
+            "image/svg+xml" => "svg",
+            _ => "jpg",
         }
     }
 }
 
-/// Reads, checks and re-encodes a cover image file. Photographs stay JPEG,
-/// everything else becomes PNG; re-encoding strips metadata and makes the
-/// output independent of the input's encoder.
-pub fn load_image(path: &Path) -> Result<Cover, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| crate::diag::io_error(path, &e))?;
-    let reader = ImageReader::new(Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| Diagnostic::error_file(path, format!("cover image unreadable: {e}")))?;
-    let format = reader.format();
-    let img = reader.decode().map_err(|e| {
-        Diagnostic::error_file(path, format!("cover image is corrupt or not PNG/JPEG: {e}"))
-    })?;
-    let img = if img.width() > MAX_WIDTH || img.height() > MAX_HEIGHT {
-        img.resize(MAX_WIDTH, MAX_HEIGHT, image::imageops::FilterType::Lanczos3)
+/// Re-encodes a cover image of the book, scaled to at most 1600×2560.
+/// Photographs stay JPEG, other raster images become PNG; re-encoding strips
+/// metadata and makes the output independent of the input's encoder. An SVG
+/// cover stays as it is (the PDF draws it as vectors).
+pub fn from_image(img: &Image, pos: &SourcePos) -> Result<Cover, Diagnostic> {
+    let at = |m: String| Diagnostic::error_at(&pos.file, pos.line, pos.column, m);
+    if let Some(svg) = &img.svg {
+        return Ok(Cover {
+            bytes: img.bytes.as_ref().clone(),
+            media_type: img.format.media_type(),
+            width: svg.width.round().max(1.0) as u32,
+            height: svg.height.round().max(1.0) as u32,
+            svg: Some(svg.clone()),
+        });
+    }
+    let decoded = image::load_from_memory(&img.bytes)
+        .map_err(|e| at(format!("cover image is corrupt: {e}")))?;
+    let decoded = if decoded.width() > MAX_WIDTH || decoded.height() > MAX_HEIGHT {
+        decoded.resize(MAX_WIDTH, MAX_HEIGHT, image::imageops::FilterType::Lanczos3)
     } else {
-        img
+        decoded
     };
-    let (media_type, out_format) = if format == Some(ImageFormat::Jpeg) {
-        ("image/jpeg", ImageFormat::Jpeg)
+    let (media_type, out_format, decoded) = if img.format == Format::Jpeg {
+        let rgb = image::DynamicImage::ImageRgb8(decoded.to_rgb8());
+        ("image/jpeg", ImageFormat::Jpeg, rgb)
     } else {
-        ("image/png", ImageFormat::Png)
-    };
-    let img = if out_format == ImageFormat::Jpeg {
-        image::DynamicImage::ImageRgb8(img.to_rgb8())
-    } else {
-        img
+        ("image/png", ImageFormat::Png, decoded)
     };
     let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, out_format).map_err(|e| {
-        Diagnostic::error_file(path, format!("cover image could not be re-encoded: {e}"))
-    })?;
+    decoded
+        .write_to(&mut out, out_format)
+        .map_err(|e| at(format!("cover image could not be re-encoded: {e}")))?;
     Ok(Cover {
         bytes: out.into_inner(),
         media_type,
-        width: img.width(),
-        height: img.height(),
+        width: decoded.width(),
+        height: decoded.height(),
+        svg: None,
     })
 }
 
@@ -92,7 +103,10 @@ const GREY: [u8; 3] = [0x5C, 0x4E, 0x46];
 /// a typographic cover generated from the title.
 pub fn prepare(book: &Book, fonts: &FontSet) -> Result<Cover, Failure> {
     match &book.cover {
-        Some(path) => Ok(load_image(path)?),
+        Some(c) => {
+            let img = super::image::open(&c.path, &book.root, &c.pos, fonts)?;
+            Ok(from_image(&img, &c.pos)?)
+        }
         None => generate(&book.meta, fonts),
     }
 }
@@ -184,6 +198,7 @@ pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Cover, Failure> {
         media_type: "image/png",
         width: w,
         height: h,
+        svg: None,
     })
 }
 

@@ -232,8 +232,8 @@ impl ChapterBuilder<'_, '_, '_> {
 
     fn image(&mut self, path: &std::path::Path, alt: &str, p: Place, base: &mut usize) {
         let geo = self.geo();
-        if let Ok((w, h)) = image::image_dimensions(path) {
-            let (w, h) = (w.max(1) as f32, h.max(1) as f32);
+        if let Some(img) = self.cx.assets.image(path) {
+            let (w, h) = (img.width.max(1.0), img.height.max(1.0));
             let s = (p.measure / w).min(geo.block_h * 0.6 / h);
             let (iw, ih) = (w * s, h * s);
             // At least half a line of white above and below, on the grid.

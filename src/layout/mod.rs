@@ -227,23 +227,24 @@ pub struct Ctx<'a> {
     pub class: &'a crate::style::DocumentClass,
     pub fonts: &'a crate::fonts::FontSet,
     pub texts: &'a crate::script::generated::Texts,
+    pub assets: &'a crate::assets::Assets,
     geo: geometry::Geo,
 }
 
 impl<'a> Ctx<'a> {
+    /// The typesetter's view of an edition's context, in `class`.
     pub fn new(
-        book: &'a crate::model::Book,
+        ctx: &crate::editions::RenderContext<'a>,
         class: &'a crate::style::DocumentClass,
-        fonts: &'a crate::fonts::FontSet,
-        texts: &'a crate::script::generated::Texts,
     ) -> Self {
-        let body = fonts.role(crate::style::FontRole::Body);
-        let ascent = shape::Shaper::new(fonts).ascent(body);
+        let body = ctx.fonts.role(crate::style::FontRole::Body);
+        let ascent = shape::Shaper::new(ctx.fonts).ascent(body);
         Ctx {
-            book,
+            book: ctx.book,
             class,
-            fonts,
-            texts,
+            fonts: ctx.fonts,
+            texts: ctx.texts,
+            assets: ctx.assets,
             geo: geometry::Geo::new(class, ascent),
         }
     }

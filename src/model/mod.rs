@@ -31,7 +31,15 @@ pub struct Book {
     pub chapters: Vec<Chapter>,
     /// Cover image file, resolved against the book folder; `None` means a
     /// typographic cover is generated from the title.
-    pub cover: Option<PathBuf>,
+    pub cover: Option<CoverSource>,
+}
+
+/// The cover image a book names, and where `book.toml` names it.
+#[derive(Debug, Clone)]
+pub struct CoverSource {
+    /// Joined to the book folder.
+    pub path: PathBuf,
+    pub pos: SourcePos,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -119,15 +119,18 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
             Err(diags) => problems.extend(diags),
         }
     }
-    let cover = book_section.cover.as_ref().map(|c| root.join(c.get_ref()));
-    if let (Some(c), Some(path)) = (&book_section.cover, &cover)
-        && !path.is_file()
-    {
-        problems.push(at(
-            c.span(),
-            format!("cover image {} not found", c.get_ref()),
-        ));
-    }
+    // The file itself is opened with the other images (`assets`).
+    let cover = book_section.cover.as_ref().map(|c| {
+        let (line, column) = line_col(&text, c.span().start);
+        crate::model::CoverSource {
+            path: root.join(c.get_ref()),
+            pos: crate::model::SourcePos {
+                file: toml_path.clone(),
+                line,
+                column,
+            },
+        }
+    });
     if !problems.is_empty() {
         return Err(Failure(problems));
     }

@@ -69,7 +69,7 @@ fn main() {
     );
 
     let big = seed::repeated(&book, 200);
-    let p = p.with_book(big.clone());
+    let p = p.with_book(big.clone()).unwrap();
     let (med, min, epub) = time(5, || write_epub(&p));
     println!(
         "200-article EPUB ({} chars of text): median {}, min {}, {} bytes ({:.0} KB)",

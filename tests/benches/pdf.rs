@@ -57,7 +57,7 @@ fn main() {
     let book = p.book().clone();
     let mut p = p;
     for n in [50, 100, 200] {
-        p = p.with_book(seed::repeated(&book, n));
+        p = p.with_book(seed::repeated(&book, n)).unwrap();
         run(&format!("{n} articles"), &p, 2);
     }
     if let Some(mb) = peak_rss_mb() {

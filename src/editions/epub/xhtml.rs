@@ -216,17 +216,3 @@ pub struct ImageRef {
     pub href: String,
     pub media_type: &'static str,
 }
-
-/// Media type of an image by file extension; `None` for types EPUB has no
-/// core media type for.
-pub fn image_media_type(path: &std::path::Path) -> Option<&'static str> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "svg" => "image/svg+xml",
-        _ => return None,
-    })
-}

@@ -7,14 +7,14 @@ use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::destination::{Destination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
-use krilla::image::Image;
 use krilla::page::Page as PdfPage;
 use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, SpanTag};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
-use super::write::decode_image;
-use crate::diag::Diagnostic;
+use krilla_svg::{SurfaceExt, SvgSettings};
+
+use super::write::{Picture, Pictures};
 use crate::layout::{Document, ImageSource, LinkTarget, Page, Role};
 
 /// Content identifiers gathered while drawing, for the structure tree.
@@ -26,8 +26,8 @@ pub(super) struct Drawn {
     pub figures: Vec<(u32, Option<String>, Identifier)>,
 }
 
-/// The faces, the decoded cover and whether images may be interpolated.
-pub(super) type Resources<'a> = (&'a [Font], Option<&'a Image>, bool);
+/// The faces and the prepared images.
+pub(super) type Resources<'a> = (&'a [Font], &'a Pictures);
 
 pub(super) fn draw_page(
     p: &mut PdfPage,
@@ -36,36 +36,24 @@ pub(super) fn draw_page(
     doc: &Document,
     res: Resources,
     drawn: &mut Drawn,
-) -> Result<(), Diagnostic> {
+) {
     {
         let mut s = p.surface();
-        images(&mut s, pi, page, res, drawn)?;
+        images(&mut s, pi, page, res.1, drawn);
         runs(&mut s, page, doc, res.0, drawn);
         rules_and_dots(&mut s, page);
         s.finish();
     }
     links(p, page);
-    Ok(())
 }
 
-fn images(
-    s: &mut Surface,
-    pi: usize,
-    page: &Page,
-    res: Resources,
-    drawn: &mut Drawn,
-) -> Result<(), Diagnostic> {
-    let (_, cover, interpolate) = res;
+fn images(s: &mut Surface, pi: usize, page: &Page, pictures: &Pictures, drawn: &mut Drawn) {
     for img in &page.images {
-        let image = match &img.source {
-            ImageSource::Cover => cover.cloned(),
-            ImageSource::File(path) => {
-                let bytes = std::fs::read(path).map_err(|e| crate::diag::io_error(path, &e))?;
-                let jpeg = bytes.starts_with(&[0xFF, 0xD8]);
-                Some(decode_image(bytes, jpeg, interpolate)?)
-            }
+        let picture = match &img.source {
+            ImageSource::Cover => pictures.cover.as_ref(),
+            ImageSource::File(path) => pictures.files.get(path),
         };
-        let Some(image) = image else { continue };
+        let Some(picture) = picture else { continue };
         let Some(isize) = Size::from_wh(img.width, img.height) else {
             continue;
         };
@@ -82,7 +70,12 @@ fn images(
             }
         }
         s.push_transform(&Transform::from_translate(img.x, img.y));
-        s.draw_image(image, isize);
+        match picture {
+            Picture::Raster(image) => s.draw_image(image.clone(), isize),
+            Picture::Vector(tree) => {
+                s.draw_svg(tree, isize, SvgSettings::default());
+            }
+        }
         s.pop();
         for _ in 0..pushed {
             s.pop();
@@ -90,7 +83,6 @@ fn images(
         s.end_tagged();
         drawn.figures.push((pi as u32, img.alt.clone(), id));
     }
-    Ok(())
 }
 
 fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: &[Font], drawn: &mut Drawn) {

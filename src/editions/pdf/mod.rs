@@ -38,7 +38,7 @@ impl PdfEdition {
 
     /// Typesets the book (without writing it).
     pub fn typeset(&self, ctx: &RenderContext) -> Document {
-        let cx = layout::Ctx::new(ctx.book, &self.class, ctx.fonts, ctx.texts);
+        let cx = layout::Ctx::new(ctx, &self.class);
         let cover = &ctx.assets.cover;
         layout::typeset(&cx, Some((cover.width, cover.height)))
     }

@@ -17,6 +17,7 @@ use krilla::{Data, Document as PdfDocument, SerializeSettings};
 use super::PdfOptions;
 use super::draw::{Drawn, draw_page};
 use super::tags::{metadata, tag_tree};
+use crate::assets::Format;
 use crate::diag::{Diagnostic, Failure};
 use crate::editions::RenderContext;
 use crate::layout::{Document, ImageSource, Numbering};
@@ -38,7 +39,7 @@ pub fn write_pdf(
             })
         })
         .collect::<Result<Vec<Font>, Diagnostic>>()?;
-    let cover = cover_image(doc, ctx, opts)?;
+    let pictures = pictures(doc, ctx, opts)?;
     let mut drawn = Drawn::default();
     let size = Size::from_wh(doc.width, doc.height)
         .ok_or_else(|| Diagnostic::error("invalid page size"))?;
@@ -53,14 +54,7 @@ pub fn write_pdf(
             NonZeroU32::new(page.label.number),
         ));
         let mut p = pdf.start_page_with(settings);
-        draw_page(
-            &mut p,
-            pi,
-            page,
-            doc,
-            (&faces, cover.as_ref(), !opts.pdfa),
-            &mut drawn,
-        )?;
+        draw_page(&mut p, pi, page, doc, (&faces, &pictures), &mut drawn);
         p.finish();
     }
 
@@ -96,39 +90,74 @@ fn settings(opts: &PdfOptions) -> Result<SerializeSettings, Diagnostic> {
     Ok(settings)
 }
 
-/// The cover image, decoded once, when a page shows it.
-fn cover_image(
+/// An image ready to draw: a raster image krilla embeds, or an SVG drawing.
+#[derive(Clone)]
+pub(super) enum Picture {
+    Raster(Image),
+    Vector(std::sync::Arc<usvg::Tree>),
+}
+
+/// Every image the pages show, prepared once: the cover and the book's
+/// images by path.
+pub(super) struct Pictures {
+    pub cover: Option<Picture>,
+    pub files: std::collections::HashMap<std::path::PathBuf, Picture>,
+}
+
+fn pictures(
     doc: &Document,
     ctx: &RenderContext,
     opts: &PdfOptions,
-) -> Result<Option<Image>, Diagnostic> {
-    let shown = doc
-        .pages
-        .iter()
-        .any(|p| p.images.iter().any(|i| i.source == ImageSource::Cover));
-    if !shown {
-        return Ok(None);
+) -> Result<Pictures, Diagnostic> {
+    let interpolate = !opts.pdfa;
+    let mut out = Pictures {
+        cover: None,
+        files: Default::default(),
+    };
+    for img in doc.pages.iter().flat_map(|p| &p.images) {
+        match &img.source {
+            ImageSource::Cover if out.cover.is_none() => {
+                let c = &ctx.assets.cover;
+                out.cover = Some(match &c.svg {
+                    Some(svg) => Picture::Vector(svg.tree.clone()),
+                    None => Picture::Raster(decode_image(
+                        Data::from(c.bytes.clone()),
+                        if c.media_type == "image/jpeg" {
+                            Format::Jpeg
+                        } else {
+                            Format::Png
+                        },
+                        interpolate,
+                    )?),
+                });
+            }
+            ImageSource::File(path) if !out.files.contains_key(path) => {
+                let Some(a) = ctx.assets.image(path) else {
+                    continue;
+                };
+                let p = match &a.svg {
+                    Some(svg) => Picture::Vector(svg.tree.clone()),
+                    None => Picture::Raster(decode_image(
+                        Data::from(a.bytes.clone()),
+                        a.format,
+                        interpolate,
+                    )?),
+                };
+                out.files.insert(path.clone(), p);
+            }
+            _ => {}
+        }
     }
-    let cover = &ctx.assets.cover;
-    decode_image(
-        cover.bytes.clone(),
-        cover.media_type == "image/jpeg",
-        !opts.pdfa,
-    )
-    .map(Some)
+    Ok(out)
 }
 
 /// PDF/A forbids asking viewers to interpolate images.
-pub(super) fn decode_image(
-    bytes: Vec<u8>,
-    jpeg: bool,
-    interpolate: bool,
-) -> Result<Image, Diagnostic> {
-    let data = Data::from(bytes);
-    let img = if jpeg {
-        Image::from_jpeg(data, interpolate)
-    } else {
-        Image::from_png(data, interpolate)
+fn decode_image(data: Data, format: Format, interpolate: bool) -> Result<Image, Diagnostic> {
+    let img = match format {
+        Format::Jpeg => Image::from_jpeg(data, interpolate),
+        Format::Gif => Image::from_gif(data, interpolate),
+        Format::Webp => Image::from_webp(data, interpolate),
+        _ => Image::from_png(data, interpolate),
     };
     img.map_err(|e| Diagnostic::error(format!("image cannot be embedded: {e}")))
 }
