@@ -69,9 +69,9 @@ pub const ROLE_WORDS: &[&str] = &[
 /// Titles longer than this are reported for a look.
 pub const TITLE_WARN_CHARS: usize = 60;
 
-/// Lines at most this long, without punctuation, may be a header line
-/// rather than the first article's title.
-const HEADER_LINE_CHARS: usize = 8;
+/// A third line before the first byline at most this long is the header's
+/// section line; a longer one is the first article's title.
+const HEADER_LINE_CHARS: usize = 12;
 
 pub fn parse(text: &str) -> Result<Page, PageError> {
     let lines: Vec<Piece> = text
@@ -101,8 +101,7 @@ pub fn parse(text: &str) -> Result<Page, PageError> {
 
     let mut warnings = Vec::new();
     let mut articles = Vec::new();
-    // Title lines of each article; the first one is decided last, when the
-    // other titles are known.
+    // Title lines of each article; the first one comes from the header.
     let mut titles: Vec<Vec<Piece>> = vec![Vec::new()];
     for (k, &b) in bylines.iter().enumerate() {
         let region_end = bylines.get(k + 1).copied().unwrap_or(lines.len());
@@ -136,12 +135,7 @@ pub fn parse(text: &str) -> Result<Page, PageError> {
         });
     }
 
-    let other_titles: Vec<usize> = titles[1..]
-        .iter()
-        .filter(|t| !t.is_empty())
-        .map(|t| t.iter().map(|l| char_count(l.text)).sum())
-        .collect();
-    let (header, first_title) = split_header(&lines[..first_byline], &other_titles, &mut warnings);
+    let (header, first_title) = split_header(&lines[..first_byline], &mut warnings);
     titles[0] = first_title;
     for (k, (article, title)) in articles.iter_mut().zip(&titles).enumerate() {
         article.title = title.iter().map(|l| l.text).collect::<Vec<_>>().join(" ");
@@ -171,6 +165,16 @@ fn check_title(k: usize, a: &Article, warnings: &mut Vec<PageWarning>) {
         return;
     }
     let n = char_count(&a.title);
+    if a.title_lines.len() > 1 {
+        warnings.push(PageWarning {
+            line,
+            message: format!(
+                "title of article {} is joined from {} lines (title and subtitle)",
+                k + 1,
+                a.title_lines.len()
+            ),
+        });
+    }
     if n > TITLE_WARN_CHARS {
         warnings.push(PageWarning {
             line,
@@ -200,56 +204,45 @@ fn byline_text(a: &Article) -> String {
     s
 }
 
-/// The header lines and the first article's title. With four or more lines
-/// before the first byline, the last one is the title. With fewer, the last
-/// one may be the header's section line: it is the title when it reads like
-/// one (longer than a header line, or with punctuation inside), or when the
-/// page's other titles are that short too; either way a warning asks the
-/// editor to check.
+/// The header lines and the first article's title. The page header is
+/// three lines (book title, subtitle, section), as on the seed page: with
+/// four or more lines before the first byline, the last one is the title.
+/// With exactly three, the first article lost its title, unless the third
+/// line is longer than a header line ([`HEADER_LINE_CHARS`]); with fewer,
+/// the last line is the title. Whenever the header is not three lines plus
+/// a title, a warning names the line so the editor can check.
 fn split_header<'a>(
     lines: &[Piece<'a>],
-    other_titles: &[usize],
     warnings: &mut Vec<PageWarning>,
 ) -> (Vec<String>, Vec<Piece<'a>>) {
     let all = |ls: &[Piece]| ls.iter().map(|l| l.text.to_string()).collect::<Vec<_>>();
     let Some((last, rest)) = lines.split_last() else {
         return (Vec::new(), Vec::new());
     };
-    if lines.len() >= 4 || lines.len() == 1 {
+    if lines.len() >= 4 {
         return (all(rest), vec![last.clone()]);
     }
-    let short = char_count(last.text) <= HEADER_LINE_CHARS
-        && !last.text.chars().any(super::text::is_punctuation);
-    let page_has_short_titles = !other_titles.is_empty()
-        && other_titles
-            .iter()
-            .filter(|&&n| n <= HEADER_LINE_CHARS)
-            .count()
-            * 2
-            >= other_titles.len();
-    if !short {
-        return (all(rest), vec![last.clone()]);
-    }
-    if page_has_short_titles {
+    if lines.len() == 3 && char_count(last.text) <= HEADER_LINE_CHARS {
         warnings.push(PageWarning {
             line: last.line,
             message: format!(
-                "\"{}\" is read as the title of article 1; if it belongs to the page header \
-                 (book title, subtitle, section), move it to book.toml",
+                "\"{}\" is read as the page header's section line, not as the title of \
+                 article 1; if it is the title, move it from book.toml to 01.md",
                 last.text
             ),
         });
-        return (all(rest), vec![last.clone()]);
+        return (all(lines), Vec::new());
     }
     warnings.push(PageWarning {
         line: last.line,
         message: format!(
-            "\"{}\" is read as the last line of the page header (the section), not as the title \
-             of article 1; if it is the title, move it to 01.md",
-            last.text
+            "\"{}\" is read as the title of article 1 and the page header has only {} \
+             line(s); if it belongs to the header, move it to book.toml",
+            last.text,
+            rest.len()
         ),
     });
-    (all(lines), Vec::new())
+    (all(rest), vec![last.clone()])
 }
 
 /// A region between two bylines, split.
@@ -270,23 +263,22 @@ fn split_region<'a>(
     let mut end = region.len();
     let mut next_title = Vec::new();
     if !is_last {
-        // The title: up to two lines just above the next byline that do
-        // not read as prose or as a note.
-        while end > 0 && next_title.len() < 2 {
-            let l = &region[end - 1];
-            let fits = if next_title.is_empty() {
-                !ends_like_prose(l.text)
-            } else {
-                char_count(l.text) <= TITLE_WARN_CHARS
-                    && !ends_like_prose(l.text)
-                    && !ends_sentence(l.text)
-                    && (end < 2 || ends_paragraph(region[end - 2].text))
-            };
-            if !fits || note_start(l.text).is_some() {
-                break;
-            }
-            next_title.insert(0, l.clone());
+        // The title: the line just above the next byline, unless it reads
+        // as prose or is a note; with the line above it when it is a
+        // subtitle (starting with a dash: `——读《孟子》札记`).
+        let fits = |l: &Piece| {
+            !ends_like_prose(l.text)
+                && note_start(l.text).is_none()
+                && !(ends_sentence(l.text) && char_count(l.text) > TITLE_WARN_CHARS)
+        };
+        if let Some(l) = region.last().filter(|l| fits(l)) {
+            next_title.push(l.clone());
             end -= 1;
+            let subtitle = l.text.starts_with(['—', '－', '─']);
+            if let Some(upper) = region[..end].last().filter(|u| subtitle && fits(u)) {
+                next_title.insert(0, upper.clone());
+                end -= 1;
+            }
         }
     }
     let rest = &region[..end];
@@ -448,12 +440,12 @@ mod tests {
 
     #[test]
     fn untitled_articles_warn_and_no_byline_fails() {
-        let text = "书名\n副题\n一个很长的文章标题在这里\n□甲\n正文。\n(作者系某人)\n□乙\n正文。\n(作者系某人)\n";
+        let text = "书名\n副题\n栏目\n一个很长的文章标题在这里\n□甲\n正文。\n(作者系某人)\n□乙\n正文。\n(作者系某人)\n";
         let page = parse(text).unwrap();
         assert_eq!(page.articles[0].title, "一个很长的文章标题在这里");
         assert_eq!(page.articles[1].title, "");
         assert_eq!(page.warnings.len(), 1);
-        assert_eq!(page.warnings[0].line, 7);
+        assert_eq!(page.warnings[0].line, 8);
         assert!(parse("只有正文。\n").is_err());
         // The first article without a title: the section stays in the header.
         let text =
@@ -503,6 +495,14 @@ mod tests {
                 .iter()
                 .any(|w| w.message.contains("70 characters"))
         );
+    }
+
+    #[test]
+    fn subtitle_joins_the_title() {
+        let text =
+            "头\n副\n栏\n题一\n□甲\n正文。\n(作者系某人)\n论仁义\n——读《孟子》札记\n□乙\n正文。\n";
+        let page = parse(text).unwrap();
+        assert_eq!(page.articles[1].title, "论仁义 ——读《孟子》札记");
     }
 
     #[test]

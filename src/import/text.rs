@@ -118,6 +118,9 @@ const JOINING_ENDS: &[char] = &[
     '而', '则', '則', '向', '让', '讓', '使', '由', '但', '并', '並', '或', '其', '此', '该', '該',
     '这', '這', '那', '各', '每', '要', '应', '應', '能', '会', '會', '可', '还', '還', '于', '於',
     '为', '為', '以', '了', '着', '著', '地', '得', '所', '乃', '且', '若', '如', '因', '故',
+    // Classical particles and speech verbs: `孟子曰` or `…者也` without
+    // the mark after it was cut before its punctuation.
+    '曰', '云', '謂', '谓', '也', '矣', '焉', '哉', '兮', '乎', '耶', '歟', '欤', '邪',
 ];
 
 /// A short line without any punctuation: a sub-heading (上篇) or a name.
@@ -182,6 +185,7 @@ mod tests {
         assert_eq!(bracket_balance("其文曰(遠一作："), 1);
         assert!(looks_like_subheading("上篇"));
         assert!(!looks_like_subheading("一是"));
+        assert!(!looks_like_subheading("孟子曰"));
         assert!(!looks_like_subheading("上篇。"));
         for item in [
             "一是加强",
