@@ -15,7 +15,7 @@
 
 use super::text::{
     OPENING_QUOTES, bracket_balance, ends_paragraph, ends_sentence, last_char,
-    looks_like_subheading, starts_list_item, starts_sentence,
+    looks_like_subheading, starts_list_item, starts_paragraph,
 };
 
 /// One non-blank line of the page.
@@ -94,7 +94,8 @@ pub fn paragraphs(pieces: &[Piece]) -> (Vec<Para>, Vec<Join>, Vec<usize>) {
                 rule,
             });
             last.lines.push(piece.line);
-        } else if looks_like_subheading(piece.text) && next.is_some_and(|n| starts_sentence(n.text))
+        } else if looks_like_subheading(piece.text)
+            && next.is_some_and(|n| starts_paragraph(n.text))
         {
             headings.push(piece.line);
             paras.push(Para {

@@ -123,12 +123,38 @@ const JOINING_ENDS: &[char] = &[
     '曰', '云', '謂', '谓', '也', '矣', '焉', '哉', '兮', '乎', '耶', '歟', '欤', '邪',
 ];
 
-/// A short line without any punctuation: a sub-heading (上篇) or a name.
+/// Characters of running prose that sub-headings and names do not hold
+/// (的, 了, 则, 要…): a short piece with one was cut from a sentence.
+const PROSE_CHARS: &[char] = &[
+    '的', '了', '则', '則', '要', '把', '被', '就', '还', '還', '很', '给', '給', '让', '讓', '却',
+    '卻', '曰', '云', '乎', '矣', '焉', '哉', '兮', '吗', '嗎', '呢', '吧', '们', '們', '些', '是',
+    '在', '着', '过', '過', '向',
+];
+
+/// A short line without any punctuation: a sub-heading (上篇) or a name,
+/// two to eight characters, not a list item, without the words of running
+/// prose.
 pub fn looks_like_subheading(text: &str) -> bool {
     let n = char_count(text);
-    (1..=8).contains(&n)
-        && !text.chars().any(is_punctuation)
+    (2..=8).contains(&n)
+        && !text
+            .chars()
+            .any(|c| is_punctuation(c) || PROSE_CHARS.contains(&c))
         && !last_char(text).is_some_and(|c| JOINING_ENDS.contains(&c))
+        && !starts_list_item(text)
+}
+
+/// Characters that continue a sentence and never open a paragraph
+/// (曰, 之, 也, 的…): a piece starting with one continues the piece before.
+const NON_STARTS: &[char] = &[
+    '曰', '云', '之', '也', '者', '矣', '焉', '哉', '乎', '兮', '而', '的', '了', '着', '們', '们',
+    '地', '得', '吗', '嗎', '呢', '吧',
+];
+
+/// Starts a paragraph after a sub-heading: a sentence start that is not a
+/// continuation character.
+pub fn starts_paragraph(text: &str) -> bool {
+    starts_sentence(text) && !text.chars().next().is_some_and(|c| NON_STARTS.contains(&c))
 }
 
 /// Starts like a list item: 一是, 其一, 第一, 首先, （一）, 一、, 1. 1、(1) ①, 甲、.
@@ -186,6 +212,11 @@ mod tests {
         assert!(looks_like_subheading("上篇"));
         assert!(!looks_like_subheading("一是"));
         assert!(!looks_like_subheading("孟子曰"));
+        assert!(!looks_like_subheading("二是抢救"));
+        assert!(!looks_like_subheading("子"));
+        assert!(looks_like_subheading("公孫丑"));
+        assert!(!starts_paragraph("曰：「可。」"));
+        assert!(starts_paragraph("「王何必曰利？」"));
         assert!(!looks_like_subheading("上篇。"));
         for item in [
             "一是加强",
