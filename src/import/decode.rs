@@ -139,7 +139,7 @@ fn decode_legacy(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
 
 /// Encodings of other languages' pages, refused by name.
 fn is_foreign(guess: &'static Codec) -> bool {
-    guess != GBK && guess != GB18030 && guess != BIG5 && foreign_name(guess) != ""
+    !foreign_name(guess).is_empty()
 }
 
 fn foreign_name(guess: &'static Codec) -> &'static str {

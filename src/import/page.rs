@@ -4,7 +4,7 @@
 //! author note.
 
 use super::breaks::{self, Para, Piece};
-use super::text::{char_count, ends_like_prose, ends_paragraph, ends_sentence, sentence_count};
+use super::text::{char_count, ends_like_prose, ends_sentence, sentence_count};
 
 /// A page's structure. Every non-whitespace character of the page is in
 /// exactly one of these strings.
