@@ -9,7 +9,8 @@
 //!   opening quote before a piece starting with one (`…乎？“` + `“…`), or
 //!   with a sentence mark and an opening quote (`。“`);
 //! - a piece ending with `，` `：` `；` or `、` before a list item (一是…,
-//!   （一）…, 1.…) ends its paragraph: the list starts there;
+//!   （一）…, 1.…) ends its paragraph: the list starts there; so does a
+//!   list item before the next one, whatever it ends with;
 //! - a short piece without any punctuation, after a finished paragraph and
 //!   before a sentence start, is a sub-heading (上篇, a speaker's name).
 
@@ -139,7 +140,9 @@ fn continues(text: &str, rest: &[Piece]) -> Option<JoinRule> {
         }
         return Some(JoinRule::Unfinished);
     }
-    if matches!(last, '，' | '：' | '；' | '、' | ',' | ':' | ';') && starts_list_item(next) {
+    if starts_list_item(next)
+        && (matches!(last, '，' | '：' | '；' | '、' | ',' | ':' | ';') || starts_list_item(text))
+    {
         return None;
     }
     if ends_paragraph(text) {
@@ -232,6 +235,8 @@ mod tests {
     #[test]
     fn lists_after_comma_or_colon() {
         let (p, _) = run(&["主要有以下几点，", "一是加强领导。", "二是完善制度。"]);
+        assert_eq!(p.len(), 3);
+        let (p, _) = run(&["要点如下：", "一是加强领导", "二是完善制度"]);
         assert_eq!(p.len(), 3);
         let (p, _) = run(&["我们要坚持，", "并且发展。"]);
         assert_eq!(p, vec!["我们要坚持，并且发展。"]);

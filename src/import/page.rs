@@ -4,7 +4,9 @@
 //! author note.
 
 use super::breaks::{self, Para, Piece};
-use super::text::{char_count, ends_like_prose, ends_sentence, sentence_count};
+use super::text::{
+    char_count, ends_like_prose, ends_sentence, last_char, last_core_char, sentence_count,
+};
 
 /// A page's structure. Every non-whitespace character of the page is in
 /// exactly one of these strings.
@@ -108,7 +110,12 @@ pub fn parse(text: &str) -> Result<Page, PageError> {
         let region = &lines[b + 1..region_end];
         let split = split_region(region, k + 1 == bylines.len(), k + 1, &mut warnings);
         titles.push(split.next_title);
-        let (paragraphs, joins, headings) = breaks::paragraphs(&split.body);
+        let (mut paragraphs, joins, headings) = breaks::paragraphs(&split.body);
+        paragraphs.extend(split.trailing.iter().map(|l| Para {
+            text: l.text.to_string(),
+            heading: false,
+            lines: vec![l.line],
+        }));
         for line in headings {
             warnings.push(PageWarning {
                 line,
@@ -248,6 +255,8 @@ fn split_header<'a>(
 /// A region between two bylines, split.
 struct Region<'a> {
     body: Vec<Piece<'a>>,
+    /// Lines after the note that are no title: paragraphs of their own.
+    trailing: Vec<Piece<'a>>,
     note: Option<Piece<'a>>,
     next_title: Vec<Piece<'a>>,
 }
@@ -267,9 +276,10 @@ fn split_region<'a>(
         // as prose or is a note; with the line above it when it is a
         // subtitle (starting with a dash: `——读《孟子》札记`).
         let fits = |l: &Piece| {
+            let quoted = last_char(l.text) != last_core_char(l.text);
             !ends_like_prose(l.text)
                 && note_start(l.text).is_none()
-                && !(ends_sentence(l.text) && char_count(l.text) > TITLE_WARN_CHARS)
+                && !(ends_sentence(l.text) && (quoted || char_count(l.text) > TITLE_WARN_CHARS))
         };
         if let Some(l) = region.last().filter(|l| fits(l)) {
             next_title.push(l.clone());
@@ -283,18 +293,13 @@ fn split_region<'a>(
     }
     let rest = &region[..end];
     let mut body: Vec<Piece> = rest.to_vec();
+    let mut trailing = Vec::new();
     let mut note = None;
     if let Some(i) = rest.iter().rposition(|l| note_start(l.text).is_some()) {
         let after = &rest[i + 1..];
-        if after.iter().any(|l| ends_sentence(l.text)) {
-            warnings.push(PageWarning {
-                line: rest[i].line,
-                message: format!(
-                    "line looks like an author note, but article {number} goes on after it; \
-                     kept as a paragraph"
-                ),
-            });
-        } else {
+        // Prose after a note-like line: it was in mid-article, and stays
+        // there (warned below).
+        if !after.iter().any(|l| ends_sentence(l.text)) {
             let l = &rest[i];
             let at = note_start(l.text).unwrap_or(0);
             body = rest[..i].to_vec();
@@ -316,7 +321,7 @@ fn split_region<'a>(
                          kept as its last paragraph"
                     ),
                 });
-                body.push(l.clone());
+                trailing.push(l.clone());
             }
         }
     }
@@ -333,6 +338,7 @@ fn split_region<'a>(
     }
     Region {
         body,
+        trailing,
         note,
         next_title,
     }
@@ -482,10 +488,18 @@ mod tests {
 
     #[test]
     fn text_after_note_is_not_glued_into_the_title() {
-        let text = "头\n副\n栏\n题一\n□甲\n正文。\n(作者系某人)\n本文有删节，\n题二\n□乙\n正文。\n";
+        let text = "头\n副\n栏\n题一\n□甲\n正文。\n(作者系某人)\n本文有删节，\n本版编辑 张三\n题二\n□乙\n正文。\n";
         let page = parse(text).unwrap();
         assert_eq!(page.articles[1].title, "题二");
-        assert_eq!(texts(&page.articles[0]), vec!["正文。", "本文有删节，"]);
+        assert_eq!(
+            texts(&page.articles[0]),
+            vec!["正文。", "本文有删节，", "本版编辑 张三"]
+        );
+        // A last paragraph that is a quoted exclamation is no title.
+        let text = "头\n副\n栏\n题一\n□甲\n子曰：「巧言令色，鮮矣仁！」\n□乙\n正文。\n";
+        let page = parse(text).unwrap();
+        assert_eq!(page.articles[1].title, "");
+        assert_eq!(texts(&page.articles[0]).len(), 1);
         let long = "很".repeat(70);
         let text = format!("头\n副\n栏\n题一\n□甲\n正文。\n(作者系某人)\n{long}\n□乙\n正文。\n");
         let page = parse(&text).unwrap();
