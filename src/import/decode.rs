@@ -310,6 +310,15 @@ mod tests {
     }
 
     #[test]
+    fn reads_gb18030_four_byte_characters() {
+        let text = "方言词“㧟”即“挎”的意思，另有𠀀字。\n□张三\n正文。\n";
+        let (bytes, _, unmappable) = GB18030.encode(text);
+        assert!(!unmappable);
+        let (t, e) = decode(&bytes).unwrap();
+        assert_eq!((t.as_str(), e), (text, Encoding::Gb18030));
+    }
+
+    #[test]
     fn refuses_shift_jis_by_name() {
         let text = "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。\
             何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。\n";
