@@ -80,6 +80,9 @@ pub fn paragraphs(pieces: &[Piece]) -> (Vec<Para>, Vec<Join>, Vec<usize>) {
     let mut headings = Vec::new();
     // How the last paragraph continues: `None` when it is finished.
     let mut open: Option<JoinRule> = None;
+    // Bracket depth of the last paragraph, kept as pieces are added so that
+    // a paragraph of many pieces costs linear time.
+    let mut depth = 0i32;
     for (i, piece) in pieces.iter().enumerate() {
         let next = pieces.get(i + 1);
         let index = paras.len().saturating_sub(1);
@@ -88,6 +91,7 @@ pub fn paragraphs(pieces: &[Piece]) -> (Vec<Para>, Vec<Join>, Vec<usize>) {
                 last.text.push(' ');
             }
             last.text.push_str(piece.text);
+            depth += bracket_balance(piece.text);
             joins.push(Join {
                 paragraph: index,
                 before_line: *last.lines.last().unwrap_or(&piece.line),
@@ -99,6 +103,7 @@ pub fn paragraphs(pieces: &[Piece]) -> (Vec<Para>, Vec<Join>, Vec<usize>) {
             && next.is_some_and(|n| starts_paragraph(n.text))
         {
             headings.push(piece.line);
+            depth = 0;
             paras.push(Para {
                 text: piece.text.to_string(),
                 heading: true,
@@ -107,6 +112,7 @@ pub fn paragraphs(pieces: &[Piece]) -> (Vec<Para>, Vec<Join>, Vec<usize>) {
             open = None;
             continue;
         } else {
+            depth = bracket_balance(piece.text);
             paras.push(Para {
                 text: piece.text.to_string(),
                 heading: false,
@@ -114,15 +120,15 @@ pub fn paragraphs(pieces: &[Piece]) -> (Vec<Para>, Vec<Join>, Vec<usize>) {
             });
         }
         let last = paras.last().map(|p| p.text.as_str()).unwrap_or("");
-        open = next.and_then(|_| continues(last, &pieces[i + 1..]));
+        open = next.and_then(|_| continues(last, depth, &pieces[i + 1..]));
     }
     (paras, joins, headings)
 }
 
-/// Whether the paragraph `text` continues in `rest[0]`, and why.
-fn continues(text: &str, rest: &[Piece]) -> Option<JoinRule> {
+/// Whether the paragraph `text`, with brackets open by `depth`, continues
+/// in `rest[0]`, and why.
+fn continues(text: &str, depth: i32, rest: &[Piece]) -> Option<JoinRule> {
     let next = rest.first()?.text;
-    let depth = bracket_balance(text);
     if depth > 0 && closes_within(depth, rest) {
         return Some(JoinRule::Bracket);
     }

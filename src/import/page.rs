@@ -68,6 +68,10 @@ pub const ROLE_WORDS: &[&str] = &[
     "等著", "等编", "等編", "等译", "等譯",
 ];
 
+/// Most articles one page may hold: each becomes a file, and a page with
+/// more is a whole library, not a page.
+pub const MAX_ARTICLES: usize = 2000;
+
 /// Titles longer than this are reported for a look.
 pub const TITLE_WARN_CHARS: usize = 60;
 
@@ -101,6 +105,16 @@ pub fn parse(text: &str) -> Result<Page, PageError> {
         });
     };
 
+    if let Some(&b) = bylines.get(MAX_ARTICLES) {
+        return Err(PageError {
+            line: lines[b].line,
+            message: format!(
+                "more than {MAX_ARTICLES} articles on one page (this is byline {}); split the \
+                 page and import the parts into separate books",
+                MAX_ARTICLES + 1
+            ),
+        });
+    }
     let mut warnings = Vec::new();
     let mut articles = Vec::new();
     // Title lines of each article; the first one comes from the header.
@@ -374,39 +388,30 @@ fn parse_byline(byline: &Piece, warnings: &mut Vec<PageWarning>) -> (Vec<String>
 
 /// Byte offset where an author note starts in `line`, if the line ends with
 /// one: an opening parenthesis followed by 作者系/作者单位…, whose closing
-/// parenthesis (nesting counted) is the line's last character.
+/// parenthesis (nesting counted) is the line's last character. One
+/// backward pass from that last parenthesis: linear in the line.
 pub fn note_start(line: &str) -> Option<usize> {
-    for (i, c) in line.char_indices() {
-        if c != '(' && c != '（' {
-            continue;
-        }
-        let after = line[i + c.len_utf8()..].trim_start();
-        if !NOTE_STARTS.iter().any(|s| after.starts_with(s)) {
-            continue;
-        }
-        if closes_at_end(&line[i..]) {
-            return Some(i);
-        }
+    if !line.ends_with([')', '）']) {
+        return None;
     }
-    None
-}
-
-/// True when the parenthesis opening `s` is closed by its last character.
-fn closes_at_end(s: &str) -> bool {
     let mut depth = 0i32;
-    for (i, c) in s.char_indices() {
+    for (i, c) in line.char_indices().rev() {
         match c {
-            '(' | '（' => depth += 1,
-            ')' | '）' => {
+            ')' | '）' => depth += 1,
+            '(' | '（' => {
                 depth -= 1;
                 if depth == 0 {
-                    return i + c.len_utf8() == s.len();
+                    let after = line[i + c.len_utf8()..].trim_start();
+                    return NOTE_STARTS
+                        .iter()
+                        .any(|s| after.starts_with(s))
+                        .then_some(i);
                 }
             }
             _ => {}
         }
     }
-    false
+    None
 }
 
 #[cfg(test)]
@@ -517,6 +522,17 @@ mod tests {
             "头\n副\n栏\n题一\n□甲\n正文。\n(作者系某人)\n论仁义\n——读《孟子》札记\n□乙\n正文。\n";
         let page = parse(text).unwrap();
         assert_eq!(page.articles[1].title, "论仁义 ——读《孟子》札记");
+    }
+
+    #[test]
+    fn too_many_articles_are_refused_with_the_line() {
+        let text = format!(
+            "头\n副\n栏\n{}",
+            "题\n□甲\n正文。\n".repeat(MAX_ARTICLES + 1)
+        );
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.line, 4 + 3 * MAX_ARTICLES + 1);
+        assert!(err.message.contains("more than 2000 articles"));
     }
 
     #[test]

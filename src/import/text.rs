@@ -60,20 +60,17 @@ pub fn ends_like_prose(text: &str) -> bool {
         .is_some_and(|c| matches!(c, '。' | '，' | '；' | '：' | '、' | '…' | ',' | ';' | ':'))
 }
 
-/// Number of sentences: sentence marks followed by more text, plus one.
+/// Number of sentences: runs of sentence marks followed by more text, plus
+/// one. One pass: linear in the length.
 pub fn sentence_count(text: &str) -> usize {
-    let chars: Vec<char> = text.trim().chars().collect();
     let mut n = 1;
-    for (i, c) in chars.iter().enumerate() {
-        if !SENTENCE_END.contains(c) {
-            continue;
-        }
-        let rest = &chars[i + 1..];
-        let more = rest
-            .iter()
-            .any(|c| !SENTENCE_END.contains(c) && !CLOSERS.contains(c) && !c.is_whitespace());
-        if more && !rest.first().is_some_and(|c| SENTENCE_END.contains(c)) {
+    let mut ended = false;
+    for c in text.trim().chars() {
+        if SENTENCE_END.contains(&c) {
+            ended = true;
+        } else if !CLOSERS.contains(&c) && !c.is_whitespace() && ended {
             n += 1;
+            ended = false;
         }
     }
     n
