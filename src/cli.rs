@@ -59,14 +59,24 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The page: UTF-8 (with or without BOM) or GB18030/GBK text.
+    /// The page: UTF-8 (with or without BOM), GB18030/GBK or Big5 text.
     pub page: PathBuf,
     /// Folder to write book.toml and the chapter files into.
     #[arg(long, default_value = "book")]
     pub into: PathBuf,
-    /// Replace an existing book.toml in the folder.
+    /// Replace existing files (book.toml, chapter files) in the folder.
     #[arg(long)]
     pub force: bool,
+    /// Report format: a summary and the repaired breaks on standard error
+    /// (human), or one JSON document on standard output (json).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ImportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    Human,
+    Json,
 }
 
 /// How much to print.
@@ -146,26 +156,18 @@ pub fn main() -> i32 {
 }
 
 fn run_import(args: &ImportArgs, reporter: &Reporter) -> Result<i32, Failure> {
-    let report = crate::import::import(&args.page, &args.into, args.force)?;
-    reporter.diagnostics(&Failure(report.warnings.clone()));
-    let page = &report.page;
-    let notes = page.articles.iter().filter(|a| a.note.is_some()).count();
-    let paragraphs: Vec<String> = page
-        .articles
-        .iter()
-        .map(|a| a.paragraphs.len().to_string())
-        .collect();
-    reporter.info(format!(
-        "imported {} ({}): {} articles with {} paragraphs, {} author notes, {} repaired breaks -> {}",
-        args.page.display(),
-        report.encoding.name(),
-        page.articles.len(),
-        paragraphs.join(", "),
-        notes,
-        page.repaired_breaks,
-        args.into.display()
-    ));
-    for path in &report.written {
+    use crate::import::report;
+    let r = crate::import::import(&args.page, &args.into, args.force)?;
+    if args.format == ImportFormat::Json {
+        println!("{:#}", report::json(&r, &args.page, &args.into));
+        return Ok(0);
+    }
+    reporter.diagnostics(&Failure(r.warnings.clone()));
+    reporter.info(report::summary(&r, &args.page, &args.into));
+    for line in report::break_lines(&r, &args.page) {
+        reporter.info(line);
+    }
+    for path in &r.written {
         reporter.detail(format!("wrote {}", path.display()));
     }
     Ok(0)

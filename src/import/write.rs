@@ -13,10 +13,16 @@ pub fn chapter_file_name(index: usize) -> String {
     format!("{:02}.md", index + 1)
 }
 
-pub fn book_files(page: &Page, source_name: &str, identifier: &str) -> Vec<SourceFile> {
+/// The book's files for `page`; `language` is the BCP 47 tag for book.toml.
+pub fn book_files(
+    page: &Page,
+    source_name: &str,
+    identifier: &str,
+    language: &str,
+) -> Vec<SourceFile> {
     let mut files = vec![SourceFile {
         name: "book.toml".into(),
-        text: book_toml(page, source_name, identifier),
+        text: book_toml(page, source_name, identifier, language),
     }];
     for (i, a) in page.articles.iter().enumerate() {
         files.push(SourceFile {
@@ -27,7 +33,7 @@ pub fn book_files(page: &Page, source_name: &str, identifier: &str) -> Vec<Sourc
     files
 }
 
-fn book_toml(page: &Page, source_name: &str, identifier: &str) -> String {
+fn book_toml(page: &Page, source_name: &str, identifier: &str, language: &str) -> String {
     let h = &page.header;
     let mut t = String::new();
     t.push_str("# Book settings for bindery; every key is described in README.md.\n");
@@ -40,7 +46,7 @@ fn book_toml(page: &Page, source_name: &str, identifier: &str) -> String {
     if h.len() > 2 {
         t.push_str(&format!("section = {}\n", toml_str(&h[2..].join(" "))));
     }
-    t.push_str("language = \"zh-CN\"\n");
+    t.push_str(&format!("language = {}\n", toml_str(language)));
     t.push_str("editors = []\n");
     t.push_str("# publisher = \"\"\n");
     t.push_str(&format!("identifier = {}\n", toml_str(identifier)));
@@ -76,6 +82,9 @@ fn chapter_markdown(a: &Article) -> String {
     t.push_str(&format!("title = {}\n", toml_str(&a.title)));
     let authors: Vec<String> = a.authors.iter().map(|s| toml_str(s)).collect();
     t.push_str(&format!("authors = [{}]\n", authors.join(", ")));
+    if let Some(r) = &a.role {
+        t.push_str(&format!("role = {}\n", toml_str(r)));
+    }
     t.push_str(&format!("byline_mark = {}\n", toml_str(&a.byline_mark)));
     if let Some(n) = &a.note {
         t.push_str(&format!("note = {}\n", toml_str(n)));
@@ -83,7 +92,10 @@ fn chapter_markdown(a: &Article) -> String {
     t.push_str("+++\n");
     for p in &a.paragraphs {
         t.push('\n');
-        t.push_str(&escape_markdown(p));
+        if p.heading {
+            t.push_str("## ");
+        }
+        t.push_str(&escape_markdown(&p.text));
         t.push('\n');
     }
     t
@@ -108,13 +120,14 @@ pub fn toml_str(s: &str) -> String {
 }
 
 /// Escapes what Markdown would read as markup, so the paragraph comes back
-/// from the Markdown parser exactly as it was on the page.
+/// from the Markdown parser exactly as it was on the page. `!` is markup
+/// only before `[` (an image), and `[` is always escaped, so `!` never is.
 pub fn escape_markdown(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 8);
     for c in p.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' | '$'
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '$'
         ) {
             out.push('\\');
         }
@@ -142,6 +155,7 @@ mod tests {
         assert_eq!(escape_markdown("# 标题"), "\\# 标题");
         assert_eq!(escape_markdown("1. 第一"), "1\\. 第一");
         assert_eq!(escape_markdown("134+N"), "134+N");
+        assert_eq!(escape_markdown("好!![图]"), "好!!\\[图\\]");
         assert_eq!(
             escape_markdown("“学校课堂(校园文化)+企业"),
             "“学校课堂(校园文化)+企业"

@@ -80,6 +80,9 @@ pub struct Chapter {
     /// Marker printed before the byline, kept from the newspaper (□).
     pub byline_mark: Option<String>,
     pub authors: Vec<String>,
+    /// The authors' role as printed after their names in the byline (撰,
+    /// 编, 译…); `None` means they wrote the article.
+    pub role: Option<String>,
     /// The author note exactly as written, with its parentheses:
     /// `(作者系中共奉节县委书记)`.
     pub note: Option<String>,
@@ -102,16 +105,22 @@ impl Chapter {
         }
     }
 
-    /// The byline as printed: marker followed by the authors separated by spaces.
+    /// The byline as printed: marker followed by the authors separated by
+    /// spaces, then the role word if any (`□刘向 撰`).
     pub fn byline(&self) -> Option<String> {
         if self.authors.is_empty() {
             return None;
         }
-        Some(format!(
+        let mut s = format!(
             "{}{}",
             self.byline_mark.as_deref().unwrap_or(""),
             self.authors.join(" ")
-        ))
+        );
+        if let Some(role) = self.role.as_deref().filter(|r| !r.is_empty()) {
+            s.push(' ');
+            s.push_str(role);
+        }
+        Some(s)
     }
 }
 

@@ -19,6 +19,8 @@ struct FrontMatter {
     #[serde(default)]
     authors: Vec<String>,
     byline_mark: Option<String>,
+    /// What the authors did (撰, 编, 译…), printed after their names.
+    role: Option<String>,
     note: Option<String>,
 }
 
@@ -86,6 +88,7 @@ pub fn parse_chapter(
         title_pos,
         byline_mark: front.byline_mark,
         authors: front.authors,
+        role: front.role,
         note: front.note,
         blocks: root_frame.blocks,
         footnotes,

@@ -73,21 +73,30 @@ pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
             escape(e)
         ));
     }
-    // Article authors, each once, in order of first appearance.
-    let mut authors: Vec<&str> = Vec::new();
+    // Article authors, each once, in order of first appearance, with the
+    // MARC relator of every role they have in a byline (aut, edt, trl…).
+    let mut authors: Vec<(&str, Vec<&'static str>)> = Vec::new();
     for ch in &book.chapters {
+        let relator = marc_relator(ch.role.as_deref());
         for a in &ch.authors {
-            if !authors.contains(&a.as_str()) {
-                authors.push(a);
+            match authors.iter_mut().find(|(n, _)| *n == a.as_str()) {
+                Some((_, roles)) if !roles.contains(&relator) => roles.push(relator),
+                Some(_) => {}
+                None => authors.push((a, vec![relator])),
             }
         }
     }
-    for (i, a) in authors.iter().enumerate() {
+    for (i, (a, roles)) in authors.iter().enumerate() {
         let id = format!("author-{}", i + 1);
         o.push_str(&format!(
-            "<dc:contributor id=\"{id}\">{}</dc:contributor>\n<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">aut</meta>\n",
+            "<dc:contributor id=\"{id}\">{}</dc:contributor>\n",
             escape(a)
         ));
+        for r in roles {
+            o.push_str(&format!(
+                "<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">{r}</meta>\n"
+            ));
+        }
     }
     o.push_str(&format!(
         "<dc:language>{}</dc:language>\n",
@@ -189,4 +198,21 @@ pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
     }
     o.push_str("</spine>\n</package>\n");
     o
+}
+
+/// The MARC relator code for a byline role word: none or 撰/著 → author,
+/// 编/主编/整理/校注 → editor, 译 → translator, 注 → commentator; a word
+/// not in the list → contributor.
+pub fn marc_relator(role: Option<&str>) -> &'static str {
+    match role.map(str::trim) {
+        None | Some("") => "aut",
+        Some("撰" | "著" | "编著" | "編著" | "等" | "等著" | "著述") => "aut",
+        Some(
+            "编" | "編" | "主编" | "主編" | "选编" | "選編" | "辑" | "輯" | "整理" | "校注"
+            | "校註" | "点校" | "點校" | "校点" | "校點" | "等编" | "等編",
+        ) => "edt",
+        Some("译" | "譯" | "编译" | "編譯" | "等译" | "等譯") => "trl",
+        Some("注" | "註") => "cmm",
+        Some(_) => "ctb",
+    }
 }
