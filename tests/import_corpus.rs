@@ -94,7 +94,7 @@ fn check_page(page: &Path, truth: &Value, score: &mut Score) {
     let dir = tempfile::tempdir().unwrap();
     let report = bindery::import::import(page, dir.path(), false)
         .unwrap_or_else(|e| panic!("{name}: import failed: {e}"));
-    let book = bindery::load::load_book(dir.path())
+    let book = bindery::source::load_book(dir.path())
         .unwrap_or_else(|e| panic!("{name}: imported book does not load: {e}"));
 
     let enc = truth["encoding"].as_str().unwrap();

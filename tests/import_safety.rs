@@ -54,7 +54,7 @@ fn big5_page_is_decoded_and_tagged_traditional() {
     assert!(toml.contains("language = \"zh-Hant\""), "{toml}");
     let ch = std::fs::read_to_string(book.join("01.md")).unwrap();
     assert!(ch.contains("authors = [\"劉向\"]\nrole = \"撰\"\n"), "{ch}");
-    let loaded = bindery::load::load_book(&book).unwrap();
+    let loaded = bindery::source::load_book(&book).unwrap();
     assert_eq!(loaded.chapters[0].byline().as_deref(), Some("□劉向 撰"));
     let diff = multiset_diff(
         &char_counts(TRAD_PAGE),

@@ -11,7 +11,7 @@ use super::geometry::Geo;
 use super::para::{Align, ParaStyle, Piece, set_balanced, set_paragraph};
 use super::shape::Shaper;
 use super::{FaceId, Role, Structure};
-use crate::model::{Block, Chapter, Inline, block_text, html_text, inline_text};
+use crate::model::{Block, Chapter, Inline, block_text, html_text, offsets};
 use crate::script::generated::Texts;
 use crate::style::{EmphasisMark, FontRole, TextStyle};
 
@@ -132,7 +132,7 @@ impl ChapterBuilder<'_, '_, '_> {
                 let h = t.paragraph.pitch(geo.em, geo.pitch);
                 let at = (p.dx, p.measure);
                 self.paragraph(&pieces, &t.paragraph, at, h, Role::Paragraph, Some(p.top));
-                *base += inline_text(content).chars().count() + 1;
+                *base += offsets::paragraph_len(content);
             }
             Block::Heading { level, content, .. } => self.heading(*level, content, p, base),
             Block::Quote { blocks, .. } => {
@@ -160,16 +160,16 @@ impl ChapterBuilder<'_, '_, '_> {
                 let at = (p.dx + indent, p.measure - indent);
                 let h = style.pitch(geo.em, geo.pitch);
                 self.paragraph(&pieces, style, at, h, Role::Paragraph, Some(p.top));
-                *base += text.chars().count() + 1;
+                *base += offsets::text_len(text);
             }
             Block::Html { html, .. } => {
                 let text = html_text(html);
-                let count = text.chars().count();
+                let count = offsets::text_len(&text);
                 let pieces = [Piece::new(text, body, geo.em, Some(*base))];
                 let h = t.paragraph.pitch(geo.em, geo.pitch);
                 let at = (p.dx, p.measure);
                 self.paragraph(&pieces, &t.paragraph, at, h, Role::Paragraph, Some(p.top));
-                *base += count + 1;
+                *base += count;
             }
             Block::Rule { .. } => {
                 self.els.push(El {
@@ -199,7 +199,7 @@ impl ChapterBuilder<'_, '_, '_> {
         let role = Role::Heading(level.saturating_add(1).min(6));
         self.paragraph(&pieces, &style, (p.dx, p.measure), h, role, Some(p.top));
         self.keep = true;
-        *base += inline_text(content).chars().count() + 1;
+        *base += offsets::paragraph_len(content);
     }
 
     fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], p: Place, base: &mut usize) {
@@ -222,7 +222,7 @@ impl ChapterBuilder<'_, '_, '_> {
                         let m = (inner.dx, inner.measure, -indent, em);
                         let align = self.cx.class.text.paragraph.align;
                         self.set(&pieces, m, geo.pitch, align, Role::Paragraph, Some(p.top));
-                        *base += inline_text(content).chars().count() + 1;
+                        *base += offsets::paragraph_len(content);
                     }
                     _ => self.block(b, inner, base),
                 }
@@ -265,7 +265,7 @@ impl ChapterBuilder<'_, '_, '_> {
             self.paragraph(&pieces, &style, at, h, Role::Caption, Some(p.top));
         }
         self.keep = false;
-        *base += alt.chars().count() + 1;
+        *base += offsets::text_len(alt);
     }
 
     /// Two blank lines, the title, the byline, one blank line: a whole
@@ -451,7 +451,7 @@ impl PieceBuilder<'_> {
                     let mut p = Piece::new(t.clone(), font, size, Some(*at));
                     p.dots = dots;
                     out.push(p);
-                    *at += t.chars().count();
+                    *at += offsets::inline_len(inline);
                 }
                 Inline::Strong(c) => {
                     let f = fonts.within(FontRole::Strong, font);
@@ -475,14 +475,12 @@ impl PieceBuilder<'_> {
                     }
                 }
                 Inline::Html(h) => {
-                    let t = html_text(h);
-                    let n = t.chars().count();
-                    out.push(Piece::new(t, font, size, Some(*at)));
-                    *at += n;
+                    out.push(Piece::new(html_text(h), font, size, Some(*at)));
+                    *at += offsets::inline_len(inline);
                 }
                 Inline::LineBreak => {
                     out.push(Piece::new("\n", font, size, Some(*at)));
-                    *at += 1;
+                    *at += offsets::inline_len(inline);
                 }
             }
         }

@@ -177,39 +177,8 @@ fn set_segment(
     first_segment: bool,
     lines: &mut Vec<SetLine>,
 ) {
-    let mut full = String::new();
-    let mut piece_start = Vec::with_capacity(pieces.len());
-    let mut clusters: Vec<Cluster> = Vec::new();
-    let mut glyphs: Vec<ShapedGlyph> = Vec::new();
-    let mut cpiece: Vec<usize> = Vec::new();
-    for (pi, p) in pieces.iter().enumerate() {
-        let base = full.len();
-        piece_start.push(base);
-        full.push_str(&p.text);
-        // Characters the piece's face lacks are set in another face of the
-        // book when it has them (a bold face without some rare character).
-        let mut runs: Vec<(usize, usize, FaceId)> = Vec::new();
-        for (i, c) in p.text.char_indices() {
-            let f = shaper.face_for(p.font, c);
-            match runs.last_mut() {
-                Some((_, end, rf)) if *rf == f => *end = i + c.len_utf8(),
-                _ => runs.push((i, i + c.len_utf8(), f)),
-            }
-        }
-        for (s, e, f) in runs {
-            shaper.shape(
-                &p.text[s..e],
-                base + s,
-                f,
-                p.size,
-                p.raise,
-                &mut clusters,
-                &mut glyphs,
-            );
-        }
-        cpiece.resize(clusters.len(), pi);
-    }
-    fit_cells(&mut clusters, &mut glyphs);
+    let sh = shape_pieces(shaper, pieces);
+    let (full, clusters, glyphs) = (&sh.full, &sh.clusters, &sh.glyphs);
     let n = clusters.len();
     if n == 0 {
         if first_segment {
@@ -230,62 +199,14 @@ fn set_segment(
         }
         return;
     }
-    let em = style.em;
     let space: Vec<bool> = clusters
         .iter()
         .map(|c| c.first.is_whitespace() && c.last.is_whitespace())
         .collect();
-    let cw: Vec<f32> = clusters.iter().map(|c| c.width).collect();
-    let cst: Vec<f32> = (0..n)
-        .map(|k| if space[k] { cw[k] * 0.5 } else { 0.0 })
-        .collect();
-    let csh: Vec<f32> = (0..n)
-        .map(|k| if space[k] { cw[k] * 0.3 } else { 0.0 })
-        .collect();
-    let mut gaps: Vec<Glue> = Vec::with_capacity(n);
-    gaps.push(Glue {
-        nat: 0.0,
-        stretch: 0.0,
-        shrink: 0.0,
-    });
-    for k in 1..n {
-        gaps.push(glue_between(
-            &clusters[k - 1],
-            &clusters[k],
-            space[k - 1] || space[k],
-            em,
-        ));
-    }
-    // Break opportunities as cluster indices.
-    let opps = break_opportunities(&full);
-    let mut allowed = vec![false; n + 1];
-    {
-        let mut oi = 0;
-        for k in 1..n {
-            while oi < opps.len() && opps[oi] < clusters[k].start {
-                oi += 1;
-            }
-            allowed[k] =
-                oi < opps.len() && opps[oi] == clusters[k].start && clusters[k].raise == 0.0;
-        }
-        allowed[n] = true;
-    }
-    // Prefix sums: P[k] covers clusters < k and the gaps before them.
-    let mut pn = vec![0.0f64; n + 1];
-    let mut ps = vec![0.0f64; n + 1];
-    let mut ph = vec![0.0f64; n + 1];
-    for k in 0..n {
-        let (gn, gs, gh) = if k > 0 {
-            (gaps[k].nat, gaps[k].stretch, gaps[k].shrink)
-        } else {
-            (0.0, 0.0, 0.0)
-        };
-        pn[k + 1] = pn[k] + (cw[k] + gn) as f64;
-        ps[k + 1] = ps[k] + (cst[k] + gs) as f64;
-        ph[k + 1] = ph[k] + (csh[k] + gh) as f64;
-    }
+    let gaps = glues(clusters, &space, style.em);
+    let (pn, ps, ph) = prefix_sums(clusters, &space, &gaps);
     let ctx = Ctx {
-        clusters: &clusters,
+        clusters,
         space: &space,
         gaps: &gaps,
         pn: &pn,
@@ -294,6 +215,7 @@ fn set_segment(
         style,
         indent,
     };
+    let allowed = allowed_breaks(full, clusters);
     // A word longer than the measure (a URL) may be broken inside, still
     // under the punctuation rules; only as a last resort anywhere.
     let inside_words: Vec<bool> = (0..=n)
@@ -312,25 +234,146 @@ fn set_segment(
         .or_else(|| ctx.total_fit(&inside_words, true))
         .or_else(|| ctx.total_fit(&vec![true; n + 1], true))
         .expect("emergency breaking always succeeds");
+    let src = Source {
+        glyphs,
+        full,
+        pieces,
+        piece_start: &sh.piece_start,
+        cpiece: &sh.cpiece,
+    };
     let mut a = 0;
     let nlines = breaks.len();
     for (li, &b) in breaks.iter().enumerate() {
         let first = a == 0 && first_segment;
         let last = li + 1 == nlines;
-        let line = ctx.build(
-            a,
-            b,
-            first,
-            last,
-            &glyphs,
-            &full,
-            pieces,
-            &piece_start,
-            &cpiece,
-        );
-        lines.push(line);
+        lines.push(ctx.build(a, b, first, last, &src));
         a = b;
     }
+}
+
+/// A segment's text, shaped: its clusters and glyphs, and for each cluster
+/// the piece it comes from.
+struct Shaped {
+    full: String,
+    piece_start: Vec<usize>,
+    clusters: Vec<Cluster>,
+    glyphs: Vec<ShapedGlyph>,
+    cpiece: Vec<usize>,
+}
+
+fn shape_pieces(shaper: &mut Shaper, pieces: &[Piece]) -> Shaped {
+    let mut sh = Shaped {
+        full: String::new(),
+        piece_start: Vec::with_capacity(pieces.len()),
+        clusters: Vec::new(),
+        glyphs: Vec::new(),
+        cpiece: Vec::new(),
+    };
+    for (pi, p) in pieces.iter().enumerate() {
+        let base = sh.full.len();
+        sh.piece_start.push(base);
+        sh.full.push_str(&p.text);
+        // Characters the piece's face lacks are set in another face of the
+        // book when it has them (a bold face without some rare character).
+        let mut runs: Vec<(usize, usize, FaceId)> = Vec::new();
+        for (i, c) in p.text.char_indices() {
+            let f = shaper.face_for(p.font, c);
+            match runs.last_mut() {
+                Some((_, end, rf)) if *rf == f => *end = i + c.len_utf8(),
+                _ => runs.push((i, i + c.len_utf8(), f)),
+            }
+        }
+        for (s, e, f) in runs {
+            shaper.shape(
+                &p.text[s..e],
+                base + s,
+                f,
+                p.size,
+                p.raise,
+                &mut sh.clusters,
+                &mut sh.glyphs,
+            );
+        }
+        sh.cpiece.resize(sh.clusters.len(), pi);
+    }
+    fit_cells(&mut sh.clusters, &mut sh.glyphs);
+    sh
+}
+
+/// The glue before each cluster (none before the first).
+fn glues(clusters: &[Cluster], space: &[bool], em: f32) -> Vec<Glue> {
+    let n = clusters.len();
+    let mut gaps: Vec<Glue> = Vec::with_capacity(n);
+    gaps.push(Glue {
+        nat: 0.0,
+        stretch: 0.0,
+        shrink: 0.0,
+    });
+    for k in 1..n {
+        gaps.push(glue_between(
+            &clusters[k - 1],
+            &clusters[k],
+            space[k - 1] || space[k],
+            em,
+        ));
+    }
+    gaps
+}
+
+type Sums = (Vec<f64>, Vec<f64>, Vec<f64>);
+
+/// Prefix sums of natural width, stretch and shrink: entry `k` covers the
+/// clusters before `k` and the gaps before them.
+fn prefix_sums(clusters: &[Cluster], space: &[bool], gaps: &[Glue]) -> Sums {
+    let n = clusters.len();
+    let mut pn = vec![0.0f64; n + 1];
+    let mut ps = vec![0.0f64; n + 1];
+    let mut ph = vec![0.0f64; n + 1];
+    for k in 0..n {
+        let (gn, gs, gh) = if k > 0 {
+            (gaps[k].nat, gaps[k].stretch, gaps[k].shrink)
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        let cw = clusters[k].width;
+        let (cst, csh) = if space[k] {
+            (cw * 0.5, cw * 0.3)
+        } else {
+            (0.0, 0.0)
+        };
+        pn[k + 1] = pn[k] + (cw + gn) as f64;
+        ps[k + 1] = ps[k] + (cst + gs) as f64;
+        ph[k + 1] = ph[k] + (csh + gh) as f64;
+    }
+    (pn, ps, ph)
+}
+
+/// Break opportunities as cluster indices: before cluster `k` where the
+/// script rules allow one (never before a raised footnote mark), and at
+/// the end.
+fn allowed_breaks(full: &str, clusters: &[Cluster]) -> Vec<bool> {
+    let n = clusters.len();
+    let opps = break_opportunities(full);
+    let mut allowed = vec![false; n + 1];
+    let mut oi = 0;
+    for k in 1..n {
+        while oi < opps.len() && opps[oi] < clusters[k].start {
+            oi += 1;
+        }
+        allowed[k] = oi < opps.len() && opps[oi] == clusters[k].start && clusters[k].raise == 0.0;
+    }
+    allowed[n] = true;
+    allowed
+}
+
+/// What a line is built from: the segment's glyphs and text, its pieces
+/// and where each begins, and each cluster's piece.
+struct Source<'a> {
+    glyphs: &'a [ShapedGlyph],
+    full: &'a str,
+    pieces: &'a [Piece],
+    piece_start: &'a [usize],
+    cpiece: &'a [usize],
 }
 
 /// In Chinese text the dash takes a full em (so —— is two) and the middle
@@ -562,20 +605,9 @@ impl Ctx<'_> {
             <= 1
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn build(
-        &self,
-        a: usize,
-        b: usize,
-        first: bool,
-        last: bool,
-        glyphs: &[ShapedGlyph],
-        full: &str,
-        pieces: &[Piece],
-        piece_start: &[usize],
-        cpiece: &[usize],
-    ) -> SetLine {
-        let f = self.fit(a, b);
+    /// How much each gap and cluster of line `a..t` stretches or shrinks
+    /// to fill the measure, and whether the line is justified.
+    fn adjust(&self, f: &LineFit, a: usize, last: bool) -> (Vec<f64>, Vec<f64>, bool) {
         let t = f.t;
         let cl = self.clusters;
         let justify = self.style.align == Align::Justify;
@@ -631,7 +663,17 @@ impl Ctx<'_> {
         } else if justify && !last {
             justified = true;
         }
+        (gap_adj, cl_adj, justified)
+    }
+
+    /// The set line of clusters `a..b`.
+    fn build(&self, a: usize, b: usize, first: bool, last: bool, src: &Source) -> SetLine {
+        let f = self.fit(a, b);
+        let t = f.t;
+        let cl = self.clusters;
+        let (gap_adj, cl_adj, justified) = self.adjust(&f, a, last);
         // Positions of cluster origins.
+        let m = t - a;
         let mut xs = Vec::with_capacity(m + 1);
         let mut x = if a == 0 { self.indent as f64 } else { 0.0 };
         for k in a..t {
@@ -648,85 +690,100 @@ impl Ctx<'_> {
             _ => 0.0,
         };
         xs.push(width_end);
-        let mut runs: Vec<LineRun> = Vec::new();
-        let mut footnotes = Vec::new();
-        let mut links: Vec<(f32, f32, String)> = Vec::new();
-        let mut max_size: f32 = 0.0;
-        for k in a..t {
-            let c = &cl[k];
-            max_size = max_size.max(c.size);
-            if let Some(url) = &pieces[cpiece[k]].link {
-                let x0 = (xs[k - a] + offset) as f32;
-                let x1 = (xs[k + 1 - a] + offset) as f32;
-                match links.last_mut() {
-                    Some((_, end, u)) if u == url && (*end - x0).abs() < c.size => *end = x1,
-                    _ => links.push((x0, x1, url.clone())),
-                }
-            }
-            if let Some(fn_idx) = pieces[cpiece[k]].footnote
-                && !footnotes.contains(&fn_idx)
-            {
-                footnotes.push(fn_idx);
-            }
-            let cx = (xs[k - a] + offset) as f32;
-            let dots = pieces[cpiece[k]].dots;
-            let same = runs.last().is_some_and(|r| {
-                r.font == c.font && r.size == c.size && r.raise == c.raise && r.dots == dots
-            });
-            if !same {
-                runs.push(LineRun {
-                    x: cx,
-                    font: c.font,
-                    size: c.size,
-                    raise: c.raise,
-                    glyphs: Vec::new(),
-                    text: String::new(),
-                    dots,
-                });
-            }
-            let run = runs.last_mut().unwrap();
-            let r0 = run.text.len();
-            run.text.push_str(&full[c.start..c.end]);
-            let range = r0..run.text.len();
-            // The cluster's placed width, up to the next cluster's origin
-            // (or its own end for the last one of the line).
-            let next = if k + 1 < t { xs[k + 1 - a] } else { width_end };
-            let placed = (next - xs[k - a]) as f32;
-            let mut used = 0.0;
-            for (gi, g) in glyphs.iter().enumerate().take(c.g1).skip(c.g0) {
-                let adv = if gi + 1 == c.g1 {
-                    placed - used
-                } else {
-                    g.advance
-                };
-                used += adv;
-                run.glyphs.push(Glyph {
-                    id: g.id,
-                    advance: adv,
-                    dx: g.dx,
-                    dy: g.dy,
-                    range: range.clone(),
-                });
-            }
-        }
-        // The last run's last glyph must not carry the following (dropped)
-        // gap: `placed` for the last cluster already ends at `width_end`.
-        let text = full[cl[a].start..cl[t - 1].end].to_string();
-        let src = line_src(cl[a].start, full, pieces, piece_start, cpiece[a]);
-        SetLine {
-            runs,
+        let mut line = SetLine {
+            runs: Vec::new(),
             x_start: (xs[0] + offset) as f32,
             x_end: (width_end + offset) as f32,
             justified,
             first,
             last,
-            text,
-            src,
-            footnotes,
-            links,
-            max_size,
+            text: src.full[cl[a].start..cl[t - 1].end].to_string(),
+            src: line_src(
+                cl[a].start,
+                src.full,
+                src.pieces,
+                src.piece_start,
+                src.cpiece[a],
+            ),
+            footnotes: Vec::new(),
+            links: Vec::new(),
+            max_size: 0.0,
+        };
+        for k in a..t {
+            let placed = LinePos {
+                x0: xs[k - a] + offset,
+                x1: xs[k + 1 - a] + offset,
+                // The cluster's placed width, up to the next cluster's
+                // origin (or its own end for the last one of the line).
+                width: ((if k + 1 < t { xs[k + 1 - a] } else { width_end }) - xs[k - a]) as f32,
+            };
+            self.place_cluster(k, placed, src, &mut line);
+        }
+        line
+    }
+
+    /// Adds cluster `k` at its place to the line's runs, links and notes.
+    fn place_cluster(&self, k: usize, at: LinePos, src: &Source, line: &mut SetLine) {
+        let c = &self.clusters[k];
+        line.max_size = line.max_size.max(c.size);
+        let piece = &src.pieces[src.cpiece[k]];
+        if let Some(url) = &piece.link {
+            let (x0, x1) = (at.x0 as f32, at.x1 as f32);
+            match line.links.last_mut() {
+                Some((_, end, u)) if u == url && (*end - x0).abs() < c.size => *end = x1,
+                _ => line.links.push((x0, x1, url.clone())),
+            }
+        }
+        if let Some(fn_idx) = piece.footnote
+            && !line.footnotes.contains(&fn_idx)
+        {
+            line.footnotes.push(fn_idx);
+        }
+        let cx = at.x0 as f32;
+        let dots = piece.dots;
+        let same = line.runs.last().is_some_and(|r| {
+            r.font == c.font && r.size == c.size && r.raise == c.raise && r.dots == dots
+        });
+        if !same {
+            line.runs.push(LineRun {
+                x: cx,
+                font: c.font,
+                size: c.size,
+                raise: c.raise,
+                glyphs: Vec::new(),
+                text: String::new(),
+                dots,
+            });
+        }
+        let run = line.runs.last_mut().expect("a run was pushed");
+        let r0 = run.text.len();
+        run.text.push_str(&src.full[c.start..c.end]);
+        let range = r0..run.text.len();
+        let mut used = 0.0;
+        for (gi, g) in src.glyphs.iter().enumerate().take(c.g1).skip(c.g0) {
+            let adv = if gi + 1 == c.g1 {
+                at.width - used
+            } else {
+                g.advance
+            };
+            used += adv;
+            run.glyphs.push(Glyph {
+                id: g.id,
+                advance: adv,
+                dx: g.dx,
+                dy: g.dy,
+                range: range.clone(),
+            });
         }
     }
+}
+
+/// Where a cluster sits in its line: origin, next origin, placed width.
+#[derive(Clone, Copy)]
+struct LinePos {
+    x0: f64,
+    x1: f64,
+    width: f32,
 }
 
 /// Character offset (in the block's plain text) of byte `at` of the

@@ -207,6 +207,48 @@ pub enum Inline {
     LineBreak,
 }
 
+/// The page map's measure of text, in one place: a printed page's start is
+/// a character offset into its top-level block's plain text
+/// ([`block_text`]), and both editions advance their counters only through
+/// these functions, so the print edition's page starts and the EPUB's
+/// page-break markers agree.
+pub mod offsets {
+    use super::{Inline, html_text};
+
+    /// What ends a paragraph, heading, code or HTML block, or an image's
+    /// caption, in the plain text: one line end.
+    pub const LINE_END: usize = 1;
+
+    /// Characters an inline adds to its block's plain text (a footnote
+    /// mark adds none: it is the tool's, not the text's).
+    pub fn inline_len(i: &Inline) -> usize {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => t.chars().count(),
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
+                inlines_len(c)
+            }
+            Inline::Html(h) => html_text(h).chars().count(),
+            Inline::FootnoteRef(_) => 0,
+            Inline::LineBreak => 1,
+        }
+    }
+
+    pub fn inlines_len(list: &[Inline]) -> usize {
+        list.iter().map(inline_len).sum()
+    }
+
+    /// Characters of a paragraph or heading, with its line end.
+    pub fn paragraph_len(content: &[Inline]) -> usize {
+        inlines_len(content) + LINE_END
+    }
+
+    /// Characters of plain text (an image's caption, a code block's text,
+    /// an HTML block's text), with its line end.
+    pub fn text_len(text: &str) -> usize {
+        text.chars().count() + LINE_END
+    }
+}
+
 /// Plain text of inlines, as a reader would see it (footnote markers and
 /// HTML tags left out).
 pub fn inline_text(inlines: &[Inline]) -> String {

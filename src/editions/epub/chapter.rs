@@ -5,7 +5,7 @@
 use super::Writer;
 use super::xhtml::{Doc, ImageRef, Marker, UsedChars, escape, page_marker};
 use crate::model::pagemap::PageMap;
-use crate::model::{Block, Chapter, Inline, html_text};
+use crate::model::{Block, Chapter, Inline, html_text, offsets};
 use crate::style::FontRole;
 
 /// Page starts of one chapter: before the title, and per block.
@@ -176,7 +176,7 @@ impl ChapterWriter<'_> {
                 d.raw("<p>");
                 self.inlines(d, content);
                 d.raw("</p>");
-                d.count(1);
+                d.count(offsets::LINE_END);
             }
             Block::Heading { level, content, .. } => {
                 // h1 is the article title; the chapter's top heading level
@@ -189,7 +189,7 @@ impl ChapterWriter<'_> {
                 self.inlines(d, content);
                 d.pop_face();
                 d.raw(&format!("</h{h}>"));
-                d.count(1);
+                d.count(offsets::LINE_END);
             }
             Block::Quote { blocks, .. } => {
                 d.raw("<blockquote>\n");
@@ -205,12 +205,12 @@ impl ChapterWriter<'_> {
                 d.raw("<pre><code>");
                 d.text(text);
                 d.raw("</code></pre>");
-                d.count(1);
+                d.count(offsets::LINE_END);
             }
             Block::Html { html, .. } => {
                 let text = html_text(html);
                 d.counted_markup(html, &text);
-                d.count(1);
+                d.count(offsets::LINE_END);
             }
             Block::Rule { .. } => d.raw("<hr/>"),
         }
@@ -255,7 +255,7 @@ impl ChapterWriter<'_> {
             escape(alt)
         ));
         // The alt text is part of the block text the page map counts.
-        d.count(alt.chars().count() + 1);
+        d.count(offsets::text_len(alt));
     }
 
     fn inlines(&mut self, d: &mut Doc, inlines: &[Inline]) {
@@ -294,7 +294,7 @@ impl ChapterWriter<'_> {
                 Inline::LineBreak => {
                     d.marker_before_char();
                     d.raw("<br/>");
-                    d.count(1);
+                    d.count(offsets::LINE_END);
                 }
             }
         }

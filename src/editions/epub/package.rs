@@ -66,6 +66,61 @@ pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
             escape(sub)
         ));
     }
+    people(book, &mut o);
+    o.push_str(&format!(
+        "<dc:language>{}</dc:language>\n",
+        escape(&m.language)
+    ));
+    if let Some(p) = &m.publisher {
+        o.push_str(&format!("<dc:publisher>{}</dc:publisher>\n", escape(p)));
+    }
+    if let Some(d) = &m.date {
+        o.push_str(&format!("<dc:date>{}</dc:date>\n", escape(d)));
+    }
+    if let Some(d) = &m.description {
+        o.push_str(&format!("<dc:description>{}</dc:description>\n", escape(d)));
+    }
+    if let Some(s) = &m.source {
+        o.push_str(&format!("<dc:source>{}</dc:source>\n", escape(s)));
+    }
+    o.push_str(&format!(
+        "<meta property=\"dcterms:modified\">{}</meta>\n",
+        info.modified
+    ));
+    if info.has_page_list {
+        // The page numbers are those of this book's own PDF edition.
+        o.push_str(&format!(
+            "<meta property=\"pageBreakSource\">{} (PDF)</meta>\n",
+            escape(info.identifier)
+        ));
+    }
+
+    accessibility(book, info, &mut o);
+    o.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
+    o.push_str("</metadata>\n<manifest>\n");
+    for it in info.items {
+        o.push_str(&format!(
+            "<item id=\"{}\" href=\"{}\" media-type=\"{}\"",
+            escape(&it.id),
+            escape(&it.href),
+            escape(&it.media_type)
+        ));
+        if let Some(p) = it.properties {
+            o.push_str(&format!(" properties=\"{p}\""));
+        }
+        o.push_str("/>\n");
+    }
+    o.push_str("</manifest>\n<spine toc=\"ncx\">\n");
+    for it in info.items.iter().filter(|i| i.spine) {
+        o.push_str(&format!("<itemref idref=\"{}\"/>\n", escape(&it.id)));
+    }
+    o.push_str("</spine>\n</package>\n");
+    o
+}
+
+/// Editors as creators, article authors as contributors, with MARC roles.
+fn people(book: &Book, o: &mut String) {
+    let m = &book.meta;
     for (i, e) in m.editors.iter().enumerate() {
         let id = format!("editor-{}", i + 1);
         o.push_str(&format!(
@@ -98,35 +153,11 @@ pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
             ));
         }
     }
-    o.push_str(&format!(
-        "<dc:language>{}</dc:language>\n",
-        escape(&m.language)
-    ));
-    if let Some(p) = &m.publisher {
-        o.push_str(&format!("<dc:publisher>{}</dc:publisher>\n", escape(p)));
-    }
-    if let Some(d) = &m.date {
-        o.push_str(&format!("<dc:date>{}</dc:date>\n", escape(d)));
-    }
-    if let Some(d) = &m.description {
-        o.push_str(&format!("<dc:description>{}</dc:description>\n", escape(d)));
-    }
-    if let Some(s) = &m.source {
-        o.push_str(&format!("<dc:source>{}</dc:source>\n", escape(s)));
-    }
-    o.push_str(&format!(
-        "<meta property=\"dcterms:modified\">{}</meta>\n",
-        info.modified
-    ));
-    if info.has_page_list {
-        // The page numbers are those of this book's own PDF edition.
-        o.push_str(&format!(
-            "<meta property=\"pageBreakSource\">{} (PDF)</meta>\n",
-            escape(info.identifier)
-        ));
-    }
+}
 
-    // Accessibility metadata (EPUB Accessibility 1.1, schema.org terms).
+/// Accessibility metadata (EPUB Accessibility 1.1, schema.org terms).
+fn accessibility(book: &Book, info: &PackageInfo<'_>, o: &mut String) {
+    let m = &book.meta;
     o.push_str("<meta property=\"schema:accessMode\">textual</meta>\n");
     o.push_str("<meta property=\"schema:accessMode\">visual</meta>\n");
     o.push_str("<meta property=\"schema:accessModeSufficient\">textual</meta>\n");
@@ -178,26 +209,6 @@ pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
         "<meta property=\"a11y:certifiedBy\" refines=\"#conformance\">{}</meta>\n",
         escape(certifier)
     ));
-    o.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
-    o.push_str("</metadata>\n<manifest>\n");
-    for it in info.items {
-        o.push_str(&format!(
-            "<item id=\"{}\" href=\"{}\" media-type=\"{}\"",
-            escape(&it.id),
-            escape(&it.href),
-            escape(&it.media_type)
-        ));
-        if let Some(p) = it.properties {
-            o.push_str(&format!(" properties=\"{p}\""));
-        }
-        o.push_str("/>\n");
-    }
-    o.push_str("</manifest>\n<spine toc=\"ncx\">\n");
-    for it in info.items.iter().filter(|i| i.spine) {
-        o.push_str(&format!("<itemref idref=\"{}\"/>\n", escape(&it.id)));
-    }
-    o.push_str("</spine>\n</package>\n");
-    o
 }
 
 /// The MARC relator code for a byline role word: none or 撰/著 → author,
