@@ -46,7 +46,7 @@ impl FaceText {
 }
 
 /// Every character of the book's own text, by the face that sets it.
-pub fn book_text(book: &Book, fonts: &FontSet, texts: &Texts) -> FaceText {
+pub fn book_text(book: &Book, fonts: &FontSet) -> FaceText {
     let mut t = FaceText::new(fonts);
     let role = |r| fonts.role(r);
     let m = &book.meta;
@@ -66,10 +66,11 @@ pub fn book_text(book: &Book, fonts: &FontSet, texts: &Texts) -> FaceText {
     for e in &m.editors {
         t.add(role(FontRole::Body), e);
     }
-    for (ci, ch) in book.chapters.iter().enumerate() {
-        let title = texts.chapter_title(ci);
+    for ch in &book.chapters {
+        // An untitled chapter's fallback title is generated text: the
+        // registry lists it.
         for r in [FontRole::Title, FontRole::Body, FontRole::RunningHead] {
-            t.add(role(r), title);
+            t.add(role(r), &ch.title);
         }
         if let Some(b) = ch.byline() {
             t.add(role(FontRole::Body), &b);
@@ -120,7 +121,7 @@ fn inlines(list: &[Inline], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
 
 /// Checks that every face has every character it sets.
 pub fn check(book: &Book, fonts: &FontSet, texts: &Texts) -> Result<(), Failure> {
-    let text = book_text(book, fonts, texts);
+    let text = book_text(book, fonts);
     let mut missing: BTreeMap<char, Vec<FaceId>> = BTreeMap::new();
     for id in fonts.ids() {
         let face = fonts.face(id).face();
