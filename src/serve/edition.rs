@@ -1,0 +1,156 @@
+//! One preview build: the normal pipeline writes both editions into the
+//! server's private folder, then the EPUB is read back into memory (its
+//! entries are what the browser gets) together with its reading order.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::check::xml::{self, Element};
+use crate::diag::{Diagnostic, Failure};
+use crate::pipeline::{BuildOptions, build};
+
+/// A finished build as the browser sees it.
+pub struct Preview {
+    pub title: String,
+    pub language: String,
+    /// EPUB entries by their name in the archive (`EPUB/ch01.xhtml`).
+    pub entries: HashMap<String, Vec<u8>>,
+    /// The reading order: (entry name, document title).
+    pub contents: Vec<(String, String)>,
+    pub pdf: Vec<u8>,
+    pub took: Duration,
+}
+
+/// Builds the book in `book` into `out` (never into the book folder).
+pub fn build_preview(book: &Path, out: &Path) -> Result<Preview, Failure> {
+    let start = Instant::now();
+    let opts = BuildOptions {
+        book: book.to_path_buf(),
+        out: out.to_path_buf(),
+        epub: true,
+        pdf: true,
+    };
+    let report = build(&opts, &|_| {})?;
+    let written = |ext: &str| {
+        report
+            .written
+            .iter()
+            .find(|w| w.path.extension().is_some_and(|e| e == ext))
+            .map(|w| w.path.clone())
+            .ok_or_else(|| internal(format!("the build wrote no {ext} file")))
+    };
+    let epub = read(&written("epub")?)?;
+    let pdf = read(&written("pdf")?)?;
+    let entries = unzip(&epub)?;
+    let (title, language, contents) = reading_order(&entries)?;
+    Ok(Preview {
+        title,
+        language,
+        entries,
+        contents,
+        pdf,
+        took: start.elapsed(),
+    })
+}
+
+fn internal(msg: String) -> Failure {
+    Diagnostic::error(format!("preview: {msg}")).into()
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| crate::diag::io_error(path, &e).into())
+}
+
+fn unzip(bytes: &[u8]) -> Result<HashMap<String, Vec<u8>>, Failure> {
+    let fail = |e: zip::result::ZipError| internal(format!("reading the EPUB back: {e}"));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(fail)?;
+    let mut entries = HashMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).map_err(fail)?;
+        let name = file.name().map_err(fail)?.into_owned();
+        let mut data = Vec::with_capacity(file.size() as usize);
+        file.read_to_end(&mut data)
+            .map_err(|e| internal(format!("reading the EPUB back: {e}")))?;
+        entries.insert(name, data);
+    }
+    Ok(entries)
+}
+
+fn parse_entry(entries: &HashMap<String, Vec<u8>>, name: &str) -> Result<Element, Failure> {
+    let bytes = entries
+        .get(name)
+        .ok_or_else(|| internal(format!("the EPUB has no {name}")))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| internal(format!("{name} is not UTF-8")))?;
+    xml::parse(text).map_err(|e| internal(format!("{name}: {e:?}")))
+}
+
+/// Title, language and spine documents (with their `<title>`s), found the
+/// way a reading system finds them: container → package → spine.
+fn reading_order(
+    entries: &HashMap<String, Vec<u8>>,
+) -> Result<(String, String, Vec<(String, String)>), Failure> {
+    let container = parse_entry(entries, "META-INF/container.xml")?;
+    let opf_name = container
+        .descendants()
+        .into_iter()
+        .find(|e| e.local == "rootfile")
+        .and_then(|e| e.attr("full-path"))
+        .ok_or_else(|| internal("container.xml names no package".into()))?
+        .to_string();
+    let opf = parse_entry(entries, &opf_name)?;
+    let base = opf_name.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let find_text = |local: &str| {
+        opf.descendants()
+            .into_iter()
+            .find(|e| e.is(xml::DC_NS, local))
+            .map(|e| e.text())
+            .unwrap_or_default()
+    };
+    let (title, language) = (find_text("title"), find_text("language"));
+    let hrefs: HashMap<&str, &str> = opf
+        .descendants()
+        .into_iter()
+        .filter(|e| e.local == "item")
+        .filter_map(|e| Some((e.attr("id")?, e.attr("href")?)))
+        .collect();
+    let mut contents = Vec::new();
+    for itemref in opf.descendants().into_iter().filter(|e| e.local == "itemref") {
+        let Some(href) = itemref.attr("idref").and_then(|id| hrefs.get(id)) else {
+            continue;
+        };
+        let name = if base.is_empty() {
+            href.to_string()
+        } else {
+            format!("{base}/{href}")
+        };
+        let doc_title = parse_entry(entries, &name)?
+            .descendants()
+            .into_iter()
+            .find(|e| e.local == "title")
+            .map(|e| e.text())
+            .unwrap_or_else(|| href.to_string());
+        contents.push((name, doc_title));
+    }
+    Ok((title, language, contents))
+}
+
+/// The media type a browser needs for an EPUB entry.
+pub fn media_type(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext.to_ascii_lowercase().as_str() {
+        "xhtml" => "application/xhtml+xml; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "otf" => "font/otf",
+        "ttf" => "font/ttf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "opf" | "ncx" | "xml" => "application/xml; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}

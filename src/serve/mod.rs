@@ -1,0 +1,124 @@
+//! `bindery serve`: a live preview. The book is built into a private
+//! temporary folder (never into the book folder), served from memory on
+//! loopback, rebuilt on every save, and open pages reload themselves.
+
+mod edition;
+mod events;
+mod http;
+mod page;
+mod path;
+mod state;
+mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use clap::Args;
+
+use crate::diag::{Diagnostic, Failure, Severity};
+
+use state::Shared;
+use watch::Signal;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The book folder (holding book.toml).
+    #[arg(long, default_value = "book")]
+    pub book: PathBuf,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, short, default_value_t = 3000)]
+    pub port: u16,
+    /// The address to listen on. The default, 127.0.0.1, lets only this
+    /// machine see the preview; another address (e.g. 0.0.0.0) shows it,
+    /// without any password, to every machine that can reach this one.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+}
+
+/// Runs the preview until Ctrl-C (or SIGTERM); returns the exit code.
+pub fn run(args: &ServeArgs, quiet: bool) -> Result<i32, Failure> {
+    let say = |msg: &str| {
+        if !quiet {
+            eprintln!("{msg}");
+        }
+    };
+    if !args.book.is_dir() {
+        return Err(Diagnostic::error_file(&args.book, "not a folder: give the book folder with --book").into());
+    }
+    let out = tempfile::Builder::new()
+        .prefix("bindery-serve-")
+        .tempdir()
+        .map_err(|e| Diagnostic::error(format!("cannot make a temporary folder: {e}")))?;
+    let addr = SocketAddr::new(args.bind, args.port);
+    let server = http::listen(addr).map_err(|e| {
+        Diagnostic::error(format!("cannot listen on {addr}: {e} (choose another with --port)"))
+    })?;
+    let server = Arc::new(server);
+    let shared = Arc::new(Shared::default());
+
+    let (tx, rx) = channel();
+    let stop_tx = tx.clone();
+    ctrlc::set_handler(move || {
+        let _ = stop_tx.send(Signal::Stop);
+    })
+    .map_err(|e| Diagnostic::error(format!("cannot catch Ctrl-C: {e}")))?;
+    let watcher = watch::watch(&args.book, tx).map_err(|e| {
+        Diagnostic::error_file(&args.book, format!("cannot watch the folder: {e}"))
+    })?;
+
+    rebuild(&args.book, out.path(), &shared, &say);
+    let workers = http::start(&server, &shared);
+    let shown = server
+        .server_addr()
+        .to_ip()
+        .map_or_else(|| addr.to_string(), |a| a.to_string());
+    // The address goes to stdout, alone on its line, for scripts to read.
+    println!("http://{shown}/");
+    say(&format!(
+        "Serving a preview of {} (Ctrl-C to stop)",
+        args.book.display()
+    ));
+
+    build_loop(&rx, &args.book, out.path(), &shared, &say);
+
+    shared.stop();
+    http::stop(&server, workers);
+    drop(watcher);
+    drop(out);
+    say("Stopped.");
+    Ok(0)
+}
+
+/// Builds after every change until told to stop. Changes that arrive
+/// during a build are folded into one more build.
+fn build_loop(rx: &Receiver<Signal>, book: &Path, out: &Path, shared: &Shared, say: &dyn Fn(&str)) {
+    while let Ok(Signal::Changed) = rx.recv() {
+        loop {
+            match rx.try_recv() {
+                Ok(Signal::Changed) => continue,
+                Ok(Signal::Stop) => return,
+                Err(_) => break,
+            }
+        }
+        rebuild(book, out, shared, say);
+    }
+}
+
+fn rebuild(book: &Path, out: &Path, shared: &Shared, say: &dyn Fn(&str)) {
+    match edition::build_preview(book, out) {
+        Ok(preview) => {
+            say(&format!("built in {} ms", preview.took.as_millis()));
+            shared.publish(Ok(preview));
+        }
+        Err(Failure(diags)) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+            say(&format!("the build failed with {errors} error(s); the page shows them"));
+            shared.publish(Err(diags));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! What the server shows: the last good build, the current build's problems
+//! when it failed, and a generation number that every finished build
+//! raises, which open pages watch to know when to reload.
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::diag::Diagnostic;
+
+use super::edition::Preview;
+
+/// One consistent view of the state, cheap to clone.
+#[derive(Clone, Default)]
+pub struct Snapshot {
+    pub good: Option<Arc<Preview>>,
+    /// The current build's diagnostics when it failed (`None` after a good build).
+    pub failure: Option<Arc<Vec<Diagnostic>>>,
+    pub generation: u64,
+}
+
+#[derive(Default)]
+struct Inner {
+    snap: Snapshot,
+    stopping: bool,
+}
+
+#[derive(Default)]
+pub struct Shared {
+    inner: Mutex<Inner>,
+    changed: Condvar,
+}
+
+/// What a waiting event stream learns.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Wake {
+    Changed(u64),
+    Timeout,
+    Stopping,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panicking request thread must not take the preview down.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.lock().snap.clone()
+    }
+
+    /// Records a finished build and wakes every waiting page.
+    pub fn publish(&self, result: Result<Preview, Vec<Diagnostic>>) {
+        let mut inner = self.lock();
+        let snap = &mut inner.snap;
+        snap.generation += 1;
+        match result {
+            Ok(preview) => {
+                snap.good = Some(Arc::new(preview));
+                snap.failure = None;
+            }
+            Err(diags) => snap.failure = Some(Arc::new(diags)),
+        }
+        drop(inner);
+        self.changed.notify_all();
+    }
+
+    /// Waits until the generation differs from `seen`, the server stops, or
+    /// `timeout` passes.
+    pub fn wait(&self, seen: u64, timeout: Duration) -> Wake {
+        let guard = self.lock();
+        let (inner, _) = self
+            .changed
+            .wait_timeout_while(guard, timeout, |i| {
+                !i.stopping && i.snap.generation == seen
+            })
+            .unwrap_or_else(|e| e.into_inner());
+        if inner.stopping {
+            Wake::Stopping
+        } else if inner.snap.generation != seen {
+            Wake::Changed(inner.snap.generation)
+        } else {
+            Wake::Timeout
+        }
+    }
+
+    pub fn stop(&self) {
+        self.lock().stopping = true;
+        self.changed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiters_see_new_generations_and_the_stop() {
+        let shared = Arc::new(Shared::default());
+        assert_eq!(shared.wait(0, Duration::from_millis(1)), Wake::Timeout);
+        let s = Arc::clone(&shared);
+        let waiter = std::thread::spawn(move || s.wait(0, Duration::from_secs(30)));
+        shared.publish(Err(vec![Diagnostic::error("x")]));
+        assert_eq!(waiter.join().unwrap(), Wake::Changed(1));
+        let snap = shared.snapshot();
+        assert!(snap.good.is_none() && snap.failure.is_some());
+        shared.stop();
+        assert_eq!(shared.wait(1, Duration::from_secs(30)), Wake::Stopping);
+    }
+}
