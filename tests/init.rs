@@ -52,7 +52,10 @@ fn a_new_book_builds_and_passes_every_check() {
     let epub = dir.path().join("out/mybook.epub");
     let pdf = dir.path().join("out/mybook.pdf");
     let (e, p) = (epub.to_str().unwrap(), pdf.to_str().unwrap());
-    let out = bindery(&["check", "--epubcheck", "--deny-warnings", e, p], dir.path());
+    let out = bindery(
+        &["check", "--epubcheck", "--deny-warnings", e, p],
+        dir.path(),
+    );
     ok(&out, "bindery check with EPUBCheck, warnings denied");
     let opf = epub_text(&epub, "EPUB/package.opf");
     assert!(opf.contains(">我的&quot;新&quot;书<") || opf.contains(">我的\"新\"书<"));
@@ -62,7 +65,10 @@ fn a_new_book_builds_and_passes_every_check() {
 fn the_example_chapters_use_every_feature() {
     let dir = tempfile::tempdir().unwrap();
     ok(&bindery(&["init", "b"], dir.path()), "init");
-    ok(&bindery(&["build", "--book", "b", "--epub"], dir.path()), "build");
+    ok(
+        &bindery(&["build", "--book", "b", "--epub"], dir.path()),
+        "build",
+    );
     let epub = dir.path().join("out/b.epub");
     let doc = epub_text(&epub, "EPUB/ch01.xhtml") + &epub_text(&epub, "EPUB/ch02.xhtml");
     for (what, needle) in [
@@ -94,11 +100,23 @@ fn a_folder_with_files_is_refused_without_force() {
     let out = bindery(&["init", "notes"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("notes: error: the folder is not empty"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(book.join("01.md")).unwrap(), "my own text");
+    assert!(
+        stderr.contains("notes: error: the folder is not empty"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(book.join("01.md")).unwrap(),
+        "my own text"
+    );
     assert!(!book.join("book.toml").exists());
 
-    ok(&bindery(&["init", "notes", "--force"], dir.path()), "init --force");
+    ok(
+        &bindery(&["init", "notes", "--force"], dir.path()),
+        "init --force",
+    );
     assert!(book.join("book.toml").is_file());
-    ok(&bindery(&["build", "--book", "notes", "--check"], dir.path()), "build");
+    ok(
+        &bindery(&["build", "--book", "notes", "--check"], dir.path()),
+        "build",
+    );
 }

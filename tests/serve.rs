@@ -36,23 +36,31 @@ fn chapter_title(path: &Path) -> String {
     line["title = ".len()..].trim_matches('"').to_string()
 }
 
-/// The first node named `name` in a DevTools DOM tree (frames included).
-fn find_node<'a>(node: &'a Value, name: &str) -> Option<&'a Value> {
-    if node["nodeName"] == name {
+/// The first node in a DevTools DOM tree (frames included) that `pick` accepts.
+fn find_node<'a>(node: &'a Value, pick: &dyn Fn(&Value) -> bool) -> Option<&'a Value> {
+    if pick(node) {
         return Some(node);
     }
     let kids = node["children"].as_array().into_iter().flatten();
     let doc = node.get("contentDocument").into_iter();
-    kids.chain(doc).find_map(|k| find_node(k, name))
+    kids.chain(doc).find_map(|k| find_node(k, pick))
 }
 
-/// The fonts Chromium used to draw the first paragraph in the frame.
-fn paragraph_fonts(b: &mut Browser) -> Vec<Value> {
+/// The fonts Chromium used to draw the paragraph (in the preview's frame)
+/// that starts with `words`.
+fn paragraph_fonts(b: &mut Browser, words: &str) -> Vec<Value> {
     b.call("DOM.enable", json!({}));
     b.call("CSS.enable", json!({}));
     let doc = b.call("DOM.getDocument", json!({"depth": -1, "pierce": true}));
-    let frame = find_node(&doc["root"], "IFRAME").expect("the preview's frame");
-    let p = find_node(&frame["contentDocument"], "P").expect("a paragraph in the chapter");
+    let frame = find_node(&doc["root"], &|n| n["nodeName"] == "IFRAME").expect("the frame");
+    // XHTML keeps element names in lower case.
+    let p = find_node(&frame["contentDocument"], &|n| {
+        n["localName"] == "p"
+            && n["children"][0]["nodeValue"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(words))
+    })
+    .expect("the paragraph in the chapter");
     let fonts = b.call(
         "CSS.getPlatformFontsForNode",
         json!({"nodeId": p["nodeId"]}),
@@ -91,13 +99,16 @@ fn preview_shows_reloads_reports_errors_and_stops() {
     let first_words = "党的二十届三中全会围绕推进中国式现代化主题";
     assert!(original.contains(first_words));
     open_chapter(&mut b, &chapter_title(&ch1), first_words);
-    let fonts = paragraph_fonts(&mut b);
+    let fonts = paragraph_fonts(&mut b, first_words);
     assert!(!fonts.is_empty(), "no font drew the paragraph");
     assert!(
         fonts.iter().all(|f| f["isCustomFont"] == true),
         "a system font drew part of the paragraph: {fonts:?}"
     );
-    let glyphs: u64 = fonts.iter().map(|f| f["glyphCount"].as_u64().unwrap()).sum();
+    let glyphs: u64 = fonts
+        .iter()
+        .map(|f| f["glyphCount"].as_u64().unwrap())
+        .sum();
     assert!(glyphs > 50, "{glyphs} glyphs");
 
     // A save reloads the page, which shows the new text.
@@ -105,7 +116,10 @@ fn preview_shows_reloads_reports_errors_and_stops() {
     let marker = "保存之后立即重新排版的句子";
     std::fs::write(&ch1, original.replace(first_words, marker)).unwrap();
     let took = b.wait_for(
-        &format!("!window.beforeSave && {VIEW_TEXT}.includes({})", json!(marker)),
+        &format!(
+            "!window.beforeSave && {VIEW_TEXT}.includes({})",
+            json!(marker)
+        ),
         RELOAD_TIMEOUT,
         "the page reloads with the saved text",
     );
@@ -157,7 +171,11 @@ fn preview_shows_reloads_reports_errors_and_stops() {
     drop(b);
     let status = serve.interrupt(Duration::from_secs(10));
     assert_eq!(status.code(), Some(0), "Ctrl-C ends serve with exit 0");
-    assert_eq!(file_names(&book), before, "serve wrote into the book folder");
+    assert_eq!(
+        file_names(&book),
+        before,
+        "serve wrote into the book folder"
+    );
     assert!(
         file_names(&tmp).is_empty(),
         "the private build folder is left behind: {:?}",
@@ -171,7 +189,12 @@ fn only_the_preview_files_are_served() {
     let book = work.path().join("book");
     common::copy_book(&book);
     let serve = Serve::start(&bin(), &book, work.path());
-    for ok in ["/", "/epub/EPUB/style.css", "/epub/EPUB/ch01.xhtml", "/book.pdf"] {
+    for ok in [
+        "/",
+        "/epub/EPUB/style.css",
+        "/epub/EPUB/ch01.xhtml",
+        "/book.pdf",
+    ] {
         assert_eq!(serve.raw_get(ok).0, 200, "{ok}");
     }
     for refused in [

@@ -109,31 +109,69 @@ fn reading_order(
             .unwrap_or_default()
     };
     let (title, language) = (find_text("title"), find_text("language"));
-    let hrefs: HashMap<&str, &str> = opf
+    let items: Vec<&Element> = opf
         .descendants()
         .into_iter()
         .filter(|e| e.local == "item")
+        .collect();
+    let hrefs: HashMap<&str, &str> = items
+        .iter()
         .filter_map(|e| Some((e.attr("id")?, e.attr("href")?)))
         .collect();
+    let nav_href = items
+        .iter()
+        .find(|e| {
+            e.attr("properties")
+                .is_some_and(|p| p.split(' ').any(|p| p == "nav"))
+        })
+        .and_then(|e| e.attr("href"));
+    let labels = match nav_href {
+        Some(href) => nav_labels(&parse_entry(entries, &join(base, href))?),
+        None => HashMap::new(),
+    };
     let mut contents = Vec::new();
-    for itemref in opf.descendants().into_iter().filter(|e| e.local == "itemref") {
+    for itemref in opf
+        .descendants()
+        .into_iter()
+        .filter(|e| e.local == "itemref")
+    {
         let Some(href) = itemref.attr("idref").and_then(|id| hrefs.get(id)) else {
             continue;
         };
-        let name = if base.is_empty() {
-            href.to_string()
-        } else {
-            format!("{base}/{href}")
+        let name = join(base, href);
+        let label = match labels.get(*href) {
+            Some(label) => label.clone(),
+            None => parse_entry(entries, &name)?
+                .descendants()
+                .into_iter()
+                .find(|e| e.local == "title")
+                .map(|e| e.text())
+                .unwrap_or_else(|| href.to_string()),
         };
-        let doc_title = parse_entry(entries, &name)?
-            .descendants()
-            .into_iter()
-            .find(|e| e.local == "title")
-            .map(|e| e.text())
-            .unwrap_or_else(|| href.to_string());
-        contents.push((name, doc_title));
+        contents.push((name, label));
     }
     Ok((title, language, contents))
+}
+
+fn join(base: &str, href: &str) -> String {
+    if base.is_empty() {
+        href.to_string()
+    } else {
+        format!("{base}/{href}")
+    }
+}
+
+/// What the navigation document calls each document it links to (the
+/// first link wins: the table of contents comes before the landmarks).
+fn nav_labels(nav: &Element) -> HashMap<String, String> {
+    let mut labels = HashMap::new();
+    for a in nav.descendants().into_iter().filter(|e| e.local == "a") {
+        if let Some(href) = a.attr("href") {
+            let doc = href.split('#').next().unwrap_or(href).to_string();
+            labels.entry(doc).or_insert_with(|| a.text());
+        }
+    }
+    labels
 }
 
 /// The media type a browser needs for an EPUB entry.

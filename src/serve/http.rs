@@ -80,7 +80,10 @@ fn answer(target: &Target, shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>
     match segs.as_slice() {
         [] => {
             let last_good = target.query.as_deref() == Some("last-good");
-            body(page::render(&snap, last_good).into_bytes(), "text/html; charset=utf-8")
+            body(
+                page::render(&snap, last_good).into_bytes(),
+                "text/html; charset=utf-8",
+            )
         }
         ["preview.js"] => body(page::SCRIPT.into(), "text/javascript; charset=utf-8"),
         ["preview.css"] => body(page::STYLE.into(), "text/css; charset=utf-8"),
@@ -121,7 +124,9 @@ fn header(name: &str, value: &str) -> Header {
 
 fn body(bytes: Vec<u8>, content_type: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     // Every build replaces the files under the same names: never cache.
+    // The size is known, so it is sent as such (never chunked).
     Response::from_data(bytes)
+        .with_chunked_threshold(usize::MAX)
         .with_header(header("Content-Type", content_type))
         .with_header(header("Cache-Control", "no-store"))
         .with_header(header("X-Content-Type-Options", "nosniff"))

@@ -45,7 +45,11 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<i32, Failure> {
         }
     };
     if !args.book.is_dir() {
-        return Err(Diagnostic::error_file(&args.book, "not a folder: give the book folder with --book").into());
+        return Err(Diagnostic::error_file(
+            &args.book,
+            "not a folder: give the book folder with --book",
+        )
+        .into());
     }
     let out = tempfile::Builder::new()
         .prefix("bindery-serve-")
@@ -53,7 +57,9 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<i32, Failure> {
         .map_err(|e| Diagnostic::error(format!("cannot make a temporary folder: {e}")))?;
     let addr = SocketAddr::new(args.bind, args.port);
     let server = http::listen(addr).map_err(|e| {
-        Diagnostic::error(format!("cannot listen on {addr}: {e} (choose another with --port)"))
+        Diagnostic::error(format!(
+            "cannot listen on {addr}: {e} (choose another with --port)"
+        ))
     })?;
     let server = Arc::new(server);
     let shared = Arc::new(Shared::default());
@@ -64,9 +70,8 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<i32, Failure> {
         let _ = stop_tx.send(Signal::Stop);
     })
     .map_err(|e| Diagnostic::error(format!("cannot catch Ctrl-C: {e}")))?;
-    let watcher = watch::watch(&args.book, tx).map_err(|e| {
-        Diagnostic::error_file(&args.book, format!("cannot watch the folder: {e}"))
-    })?;
+    let watcher = watch::watch(&args.book, tx)
+        .map_err(|e| Diagnostic::error_file(&args.book, format!("cannot watch the folder: {e}")))?;
 
     rebuild(&args.book, out.path(), &shared, &say);
     let workers = http::start(&server, &shared);
@@ -116,8 +121,13 @@ fn rebuild(book: &Path, out: &Path, shared: &Shared, say: &dyn Fn(&str)) {
             for d in &diags {
                 eprintln!("{d}");
             }
-            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
-            say(&format!("the build failed with {errors} error(s); the page shows them"));
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            say(&format!(
+                "the build failed with {errors} error(s); the page shows them"
+            ));
             shared.publish(Err(diags));
         }
     }

@@ -77,7 +77,11 @@ fn problems(diags: &[Diagnostic], has_good: bool) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(list, "<li class=\"{class}\"><code>{}</code></li>", escape(&d.to_string()));
+        let _ = writeln!(
+            list,
+            "<li class=\"{class}\"><code>{}</code></li>",
+            escape(&d.to_string())
+        );
     }
     let last = if has_good {
         "<a href=\"/?last-good\">Show the last good build</a>"
@@ -123,7 +127,10 @@ mod tests {
             generation: 4,
         };
         let page = render(&snap, false);
-        assert!(page.contains("b/02.md:3:7: error: bad &lt;tag&gt;"), "{page}");
+        assert!(
+            page.contains("b/02.md:3:7: error: bad &lt;tag&gt;"),
+            "{page}"
+        );
         assert!(page.contains("data-generation=\"4\""));
         assert!(!page.contains("last-good"), "no good build to go back to");
     }

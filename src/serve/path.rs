@@ -43,7 +43,9 @@ fn decode_segment(seg: &str) -> Option<String> {
     let bad = decoded.is_empty()
         || decoded == "."
         || decoded == ".."
-        || decoded.chars().any(|c| c.is_control() || c == '/' || c == '\\');
+        || decoded
+            .chars()
+            .any(|c| c.is_control() || c == '/' || c == '\\');
     (!bad).then(|| decoded.into_owned())
 }
 
@@ -62,7 +64,10 @@ mod tests {
             segs("/epub/EPUB/ch01.xhtml"),
             Some(vec!["epub".into(), "EPUB".into(), "ch01.xhtml".into()])
         );
-        assert_eq!(segs("/a/%E5%9B%BE.png"), Some(vec!["a".into(), "图.png".into()]));
+        assert_eq!(
+            segs("/a/%E5%9B%BE.png"),
+            Some(vec!["a".into(), "图.png".into()])
+        );
         let t = parse("/?last-good").unwrap();
         assert_eq!(t.query.as_deref(), Some("last-good"));
     }

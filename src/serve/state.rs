@@ -70,9 +70,7 @@ impl Shared {
         let guard = self.lock();
         let (inner, _) = self
             .changed
-            .wait_timeout_while(guard, timeout, |i| {
-                !i.stopping && i.snap.generation == seen
-            })
+            .wait_timeout_while(guard, timeout, |i| !i.stopping && i.snap.generation == seen)
             .unwrap_or_else(|e| e.into_inner());
         if inner.stopping {
             Wake::Stopping

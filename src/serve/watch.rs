@@ -1,13 +1,16 @@
 //! Watching the book folder: file events, debounced, become one "changed"
-//! signal for the build loop. Editors' hidden swap and backup files are
-//! left out so they cause no extra builds.
+//! signal for the build loop. Reads are left out (every build opens the
+//! sources, and must not cause another build), and so are editors' hidden
+//! swap and backup files.
 
 use std::path::Path;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{
+    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
+};
 
 /// Quiet time after the last event before a build starts; an editor's save
 /// (write, rename, chmod) is over well within it.
@@ -21,10 +24,13 @@ pub enum Signal {
 }
 
 /// Watches `book` (and its subfolders) until the returned guard is dropped.
-pub fn watch(book: &Path, tx: Sender<Signal>) -> Result<Debouncer<RecommendedWatcher>, String> {
-    let mut debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| {
+pub fn watch(
+    book: &Path,
+    tx: Sender<Signal>,
+) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, String> {
+    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let relevant = match result {
-            Ok(events) => events.iter().any(|e| counts(&e.path)),
+            Ok(events) => events.iter().any(changes_the_book),
             // An error may mean lost events: build to be safe.
             Err(_) => true,
         };
@@ -34,10 +40,13 @@ pub fn watch(book: &Path, tx: Sender<Signal>) -> Result<Debouncer<RecommendedWat
     })
     .map_err(|e| e.to_string())?;
     debouncer
-        .watcher()
         .watch(book, RecursiveMode::Recursive)
         .map_err(|e| e.to_string())?;
     Ok(debouncer)
+}
+
+fn changes_the_book(event: &DebouncedEvent) -> bool {
+    !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| counts(p))
 }
 
 /// Whether a change to `path` can change the book.

@@ -93,7 +93,10 @@ impl Serve {
                 let _ = self.stdout.read_to_string(&mut rest);
                 return status;
             }
-            assert!(start.elapsed() < within, "serve did not stop within {within:?}");
+            assert!(
+                start.elapsed() < within,
+                "serve did not stop within {within:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -197,34 +200,40 @@ impl Browser {
 
     /// Evaluates `expr` in the page and returns its value.
     pub fn eval(&mut self, expr: &str) -> Value {
+        self.try_eval(expr)
+            .unwrap_or_else(|e| panic!("{expr} threw: {e}"))
+    }
+
+    /// Evaluates `expr`; `Err` with the exception when it throws.
+    pub fn try_eval(&mut self, expr: &str) -> Result<Value, Value> {
         let r = self.call(
             "Runtime.evaluate",
             json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
         );
-        assert!(
-            r.get("exceptionDetails").is_none(),
-            "{expr} threw: {}",
-            r["exceptionDetails"]
-        );
-        r["result"]["value"].clone()
+        match r.get("exceptionDetails") {
+            Some(e) => Err(e.clone()),
+            None => Ok(r["result"]["value"].clone()),
+        }
     }
 
     pub fn navigate(&mut self, url: &str) {
         self.call("Page.navigate", json!({"url": url}));
     }
 
-    /// Polls `expr` until it is `true`; returns how long that took, or
-    /// panics after `timeout` with `what`.
+    /// Polls `expr` until it is `true` (a throw, as while a page is being
+    /// replaced, counts as not yet); returns how long that took, or panics
+    /// after `timeout` with `what`.
     pub fn wait_for(&mut self, expr: &str, timeout: Duration, what: &str) -> Duration {
         let start = Instant::now();
         loop {
-            if self.eval(expr) == json!(true) {
+            if self.try_eval(expr) == Ok(json!(true)) {
                 return start.elapsed();
             }
             assert!(
                 start.elapsed() < timeout,
                 "{what}: not within {timeout:?}; the page says:\n{}",
-                self.eval("document.body ? document.body.innerText : ''")
+                self.try_eval("document.body ? document.body.innerText : ''")
+                    .unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(5));
         }
