@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use serve_cdp::{Browser, Serve, VIEW_TEXT};
+use serve_cdp::{Browser, MARK_VIEW, Serve, VIEW_RELOADED, VIEW_TEXT};
 
 /// Generous: this proves the reload happens; the ≤ 500 ms budget is
 /// measured by `cargo bench --bench serve`.
@@ -112,14 +112,11 @@ fn preview_shows_reloads_reports_errors_and_stops() {
     assert!(glyphs > 50, "{glyphs} glyphs");
 
     // A save reloads the page, which shows the new text.
-    b.eval("window.beforeSave = true");
+    b.eval(MARK_VIEW);
     let marker = "保存之后立即重新排版的句子";
     std::fs::write(&ch1, original.replace(first_words, marker)).unwrap();
     let took = b.wait_for(
-        &format!(
-            "!window.beforeSave && {VIEW_TEXT}.includes({})",
-            json!(marker)
-        ),
+        &format!("{VIEW_RELOADED} && {VIEW_TEXT}.includes({})", json!(marker)),
         RELOAD_TIMEOUT,
         "the page reloads with the saved text",
     );
@@ -149,13 +146,18 @@ fn preview_shows_reloads_reports_errors_and_stops() {
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&xhtml).contains(marker));
 
-    // Fixed again: the book is back.
-    std::fs::write(&ch2, good2).unwrap();
+    // Fixed again, with a new title: the book is back, and the contents
+    // show the new title.
+    let title2 = chapter_title(&ch2);
+    let new_title = "改过的第二篇标题";
+    std::fs::write(&ch2, good2.replacen(&title2, new_title, 1)).unwrap();
     b.wait_for(
         &format!("{VIEW_TEXT}.includes({})", json!(marker)),
         RELOAD_TIMEOUT,
         "the book returns once the chapter is fixed",
     );
+    let contents = b.eval("document.querySelector('nav.contents').innerText");
+    assert!(contents.as_str().unwrap().contains(new_title), "{contents}");
 
     // The PDF view.
     b.eval("document.getElementById('show-pdf').click()");
@@ -220,4 +222,9 @@ fn only_the_preview_files_are_served() {
             String::from_utf8_lossy(&body)
         );
     }
+    // Another host name pointing at 127.0.0.1 (DNS rebinding) is refused;
+    // loopback names are not.
+    assert_eq!(serve.raw_get_host("/", "attacker.example").0, 403);
+    let port = serve.addr().rsplit(':').next().unwrap().to_string();
+    assert_eq!(serve.raw_get_host("/", &format!("localhost:{port}")).0, 200);
 }

@@ -1,5 +1,5 @@
-//! `/events`: a server-sent event stream that sends the build generation at
-//! once and again after every build, so a page reloads when it is out of
+//! `/events`: a server-sent event stream that describes the current build
+//! at once and again after every build, so a page reloads when it is out of
 //! date (even if a build finished while it was loading).
 //!
 //! tiny_http buffers chunked bodies in 8 KB pieces, which would hold events
@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use tiny_http::Request;
 
+use super::page::event_data;
 use super::state::{Shared, Wake};
 
 /// A comment line now and then finds closed connections, ending their threads.
@@ -30,14 +31,16 @@ pub fn stream(request: Request, shared: Arc<Shared>) {
 }
 
 fn run(out: &mut dyn Write, shared: &Shared) -> std::io::Result<()> {
-    let mut seen = shared.snapshot().generation;
+    let snap = shared.snapshot();
+    let mut seen = snap.generation;
     out.write_all(HEAD.as_bytes())?;
-    send(out, seen)?;
+    send(out, &event_data(&snap))?;
     loop {
         match shared.wait(seen, KEEP_ALIVE) {
-            Wake::Changed(g) => {
-                seen = g;
-                send(out, g)?;
+            Wake::Changed(_) => {
+                let snap = shared.snapshot();
+                seen = snap.generation;
+                send(out, &event_data(&snap))?;
             }
             Wake::Timeout => {
                 out.write_all(b": keep-alive\n\n")?;
@@ -48,7 +51,7 @@ fn run(out: &mut dyn Write, shared: &Shared) -> std::io::Result<()> {
     }
 }
 
-fn send(out: &mut dyn Write, generation: u64) -> std::io::Result<()> {
-    write!(out, "data: {generation}\n\n")?;
+fn send(out: &mut dyn Write, data: &str) -> std::io::Result<()> {
+    write!(out, "data: {data}\n\n")?;
     out.flush()
 }

@@ -3,6 +3,7 @@
 //! and, when the current build failed, its problems in place of the book.
 
 use std::fmt::Write;
+use std::hash::{Hash, Hasher};
 
 use crate::diag::{Diagnostic, Severity};
 
@@ -28,12 +29,44 @@ pub fn render(snap: &Snapshot, last_good: bool) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>Preview: {title}</title>\n<link rel=\"stylesheet\" href=\"/preview.css\">\n\
-         </head>\n<body data-generation=\"{generation}\">\n{body}\
+         </head>\n<body data-generation=\"{generation}\" data-frame=\"{frame}\">\n{body}\
          <script src=\"/preview.js\"></script>\n</body>\n</html>\n",
         lang = escape(lang),
         title = escape(title),
         generation = snap.generation,
+        frame = if last_good {
+            "last-good".into()
+        } else {
+            frame_key(snap)
+        },
     )
+}
+
+/// The event a page gets after a build (JSON): the generation, the key of
+/// the frame around the book, and the build time. A page whose frame key
+/// is unchanged reloads only the document it shows, which is quicker.
+pub fn event_data(snap: &Snapshot) -> String {
+    let took = snap.good.as_ref().map_or(0, |g| g.took.as_millis());
+    format!(
+        "{{\"generation\":{},\"frame\":\"{}\",\"took\":{took}}}",
+        snap.generation,
+        frame_key(snap)
+    )
+}
+
+/// Equal for two builds exactly when the page around the book is the same:
+/// the same title and contents, and no failure (a failure page is always
+/// reloaded whole).
+fn frame_key(snap: &Snapshot) -> String {
+    match (&snap.failure, &snap.good) {
+        (Some(_), _) => format!("failed-{}", snap.generation),
+        (None, None) => "none".into(),
+        (None, Some(good)) => {
+            let mut h = std::hash::DefaultHasher::new();
+            (&good.title, &good.contents).hash(&mut h);
+            format!("{:016x}", h.finish())
+        }
+    }
 }
 
 fn book(good: &Preview) -> String {
@@ -56,7 +89,7 @@ fn book(good: &Preview) -> String {
         "<header><strong class=\"title\">{title}</strong>\n\
          <nav class=\"switch\" aria-label=\"Edition\"><a id=\"show-epub\" href=\"#epub\">EPUB</a> \
          <a id=\"show-pdf\" href=\"#pdf\">PDF</a></nav>\n\
-         <span class=\"status\">built in {ms} ms</span></header>\n\
+         <span class=\"status\" id=\"status\">built in {ms} ms</span></header>\n\
          <div class=\"book\">\n<nav class=\"contents\" aria-label=\"Contents\"><ol>\n{toc}</ol></nav>\n\
          <iframe id=\"view\" title=\"Book\" data-first=\"{first}\"></iframe>\n</div>\n",
         title = escape(&good.title),

@@ -4,6 +4,12 @@
   var generation = document.body.dataset.generation;
   var view = document.getElementById("view");
   var scrollKey = "bindery-scroll";
+  var lastEpub = null;
+
+  // The document in the frame (links followed inside it change it).
+  function shown() {
+    try { return view.contentWindow.location.pathname; } catch (e) { return ""; }
+  }
 
   // The location hash says what is shown: #epub/<entry> or #pdf.
   function show() {
@@ -12,39 +18,59 @@
     var src = pdf ? "/book.pdf"
       : hash.indexOf("epub/") === 0 && hash.length > 5 ? "/" + hash
       : "/epub/" + view.dataset.first;
-    if (view.getAttribute("src") !== src) view.setAttribute("src", src);
+    if (!pdf) lastEpub = src.slice(1);
+    if (view.getAttribute("src") !== src && shown() !== src) view.setAttribute("src", src);
     document.getElementById("show-pdf").classList.toggle("on", pdf);
     document.getElementById("show-epub").classList.toggle("on", !pdf);
+    var links = document.querySelectorAll("nav.contents a");
+    for (var i = 0; i < links.length; i++) {
+      var here = !pdf && links[i].getAttribute("href") === "#epub/" + src.slice(6);
+      if (here) links[i].setAttribute("aria-current", "page");
+      else links[i].removeAttribute("aria-current");
+    }
   }
 
   function remember() {
     try {
       sessionStorage.setItem(scrollKey, JSON.stringify(
-        { src: view.getAttribute("src"), y: view.contentWindow.scrollY }));
+        { src: shown(), y: view.contentWindow.scrollY }));
     } catch (e) { /* a PDF view has no scroll position to keep */ }
   }
 
   if (view) {
     document.getElementById("show-epub").addEventListener("click", function (e) {
       e.preventDefault();
-      location.hash = "epub/" + view.dataset.first;
+      location.hash = lastEpub || "epub/" + view.dataset.first;
     });
     window.addEventListener("hashchange", show);
     view.addEventListener("load", function () {
-      var doc;
-      try { doc = view.contentWindow.location.pathname; } catch (e) { return; }
+      var doc = shown();
       // Links followed inside the chapter are kept in the hash.
-      if (doc.indexOf("/epub/") === 0) history.replaceState(null, "", "#" + doc.slice(1));
+      if (doc.indexOf("/epub/") === 0 && location.hash !== "#" + doc.slice(1)) {
+        history.replaceState(null, "", "#" + doc.slice(1));
+        show();
+      }
       var saved = JSON.parse(sessionStorage.getItem(scrollKey) || "null");
       sessionStorage.removeItem(scrollKey);
-      if (saved && saved.src === view.getAttribute("src")) view.contentWindow.scrollTo(0, saved.y);
+      if (saved && saved.src === doc) view.contentWindow.scrollTo(0, saved.y);
     });
     show();
   }
 
+  // After a build: the document in the frame is reloaded, or the whole
+  // page when what surrounds the book (title, contents, errors) changed.
+  var frame = document.body.dataset.frame;
   var events = new EventSource("/events");
   events.onmessage = function (e) {
-    if (e.data === generation) return;
+    var build = JSON.parse(e.data);
+    if (String(build.generation) === generation) return;
+    generation = String(build.generation);
+    if (view && build.frame === frame) {
+      document.getElementById("status").textContent = "built in " + build.took + " ms";
+      remember();
+      view.contentWindow.location.reload();
+      return;
+    }
     events.close();
     if (view) remember();
     location.reload();

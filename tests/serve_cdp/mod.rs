@@ -55,12 +55,16 @@ impl Serve {
     /// Sends `target` exactly as written (no client-side normalising of
     /// `..`) and returns the status code and body.
     pub fn raw_get(&self, target: &str) -> (u16, Vec<u8>) {
+        self.raw_get_host(target, self.addr())
+    }
+
+    /// [`Serve::raw_get`] with the `Host` header given.
+    pub fn raw_get_host(&self, target: &str, host: &str) -> (u16, Vec<u8>) {
         let mut s = TcpStream::connect(self.addr()).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         write!(
             s,
-            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr()
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut buf = Vec::new();
@@ -269,3 +273,11 @@ fn devtools_url(child: &mut Child) -> String {
 /// JavaScript: the text of the chapter shown in the preview's frame.
 pub const VIEW_TEXT: &str = "(() => { const f = document.getElementById('view'); \
      const d = f && f.contentDocument; return d && d.body ? d.body.innerText : ''; })()";
+
+/// JavaScript: marks the document in the preview's frame; a reload (of the
+/// frame or of the whole page) removes the mark.
+pub const MARK_VIEW: &str = "document.getElementById('view').contentWindow.beforeSave = true";
+
+/// JavaScript: the mark is gone, i.e. the frame's document was reloaded.
+pub const VIEW_RELOADED: &str = "(() => { const f = document.getElementById('view'); \
+     return !!f && !f.contentWindow.beforeSave; })()";
