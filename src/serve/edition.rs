@@ -1,17 +1,19 @@
-//! One preview build: the normal pipeline writes both editions into the
-//! server's private folder, then the EPUB is read back into memory (its
-//! entries are what the browser gets) together with its reading order.
+//! Preview builds, through the normal pipeline, into the server's private
+//! folder. The EPUB is built first and alone, so a chapter shows as soon
+//! as possible; it is read back into memory (its entries are what the
+//! browser gets) with its reading order. The PDF follows in a second build.
+//! The preview's EPUB therefore has no page-list of the print edition.
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::check::xml::{self, Element};
 use crate::diag::{Diagnostic, Failure};
 use crate::pipeline::{BuildOptions, build};
 
-/// A finished build as the browser sees it.
+/// A finished EPUB build as the browser sees it.
 pub struct Preview {
     pub title: String,
     pub language: String,
@@ -19,30 +21,19 @@ pub struct Preview {
     pub entries: HashMap<String, Vec<u8>>,
     /// The reading order: (entry name, document title).
     pub contents: Vec<(String, String)>,
-    pub pdf: Vec<u8>,
     pub took: Duration,
 }
 
-/// Builds the book in `book` into `out` (never into the book folder).
-pub fn build_preview(book: &Path, out: &Path) -> Result<Preview, Failure> {
+/// A finished PDF build.
+pub struct PdfFile {
+    pub bytes: Vec<u8>,
+    pub took: Duration,
+}
+
+/// Builds the EPUB of the book in `book` into `out` (never into the book folder).
+pub fn build_epub(book: &Path, out: &Path) -> Result<Preview, Failure> {
     let start = Instant::now();
-    let opts = BuildOptions {
-        book: book.to_path_buf(),
-        out: out.to_path_buf(),
-        epub: true,
-        pdf: true,
-    };
-    let report = build(&opts, &|_| {})?;
-    let written = |ext: &str| {
-        report
-            .written
-            .iter()
-            .find(|w| w.path.extension().is_some_and(|e| e == ext))
-            .map(|w| w.path.clone())
-            .ok_or_else(|| internal(format!("the build wrote no {ext} file")))
-    };
-    let epub = read(&written("epub")?)?;
-    let pdf = read(&written("pdf")?)?;
+    let epub = read(&build_one(book, out, "epub")?)?;
     let entries = unzip(&epub)?;
     let (title, language, contents) = reading_order(&entries)?;
     Ok(Preview {
@@ -50,9 +41,35 @@ pub fn build_preview(book: &Path, out: &Path) -> Result<Preview, Failure> {
         language,
         entries,
         contents,
-        pdf,
         took: start.elapsed(),
     })
+}
+
+/// Builds the PDF of the book in `book` into `out`.
+pub fn build_pdf(book: &Path, out: &Path) -> Result<PdfFile, Failure> {
+    let start = Instant::now();
+    let bytes = read(&build_one(book, out, "pdf")?)?;
+    Ok(PdfFile {
+        bytes,
+        took: start.elapsed(),
+    })
+}
+
+/// Runs the pipeline for one edition (`ext`: "epub" or "pdf"); returns the file written.
+fn build_one(book: &Path, out: &Path, ext: &str) -> Result<PathBuf, Failure> {
+    let opts = BuildOptions {
+        book: book.to_path_buf(),
+        out: out.to_path_buf(),
+        epub: ext == "epub",
+        pdf: ext == "pdf",
+    };
+    let report = build(&opts, &|_| {})?;
+    report
+        .written
+        .into_iter()
+        .map(|w| w.path)
+        .find(|p| p.extension().is_some_and(|e| e == ext))
+        .ok_or_else(|| internal(format!("the build wrote no {ext} file")))
 }
 
 fn internal(msg: String) -> Failure {

@@ -2,6 +2,7 @@
 //! them from memory. Only the preview's own files exist here: the page,
 //! its script and style, the event stream, the EPUB's entries and the PDF.
 
+use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -71,10 +72,15 @@ fn handle(request: Request, shared: &Arc<Shared>, loopback: bool) {
         events::stream(request, Arc::clone(shared));
         return;
     }
-    let _ = request.respond(answer(&target, shared));
+    let etag = header_value(&request, "If-None-Match");
+    let _ = request.respond(answer(&target, shared, etag.as_deref()));
 }
 
-fn answer(target: &Target, shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
+fn answer(
+    target: &Target,
+    shared: &Shared,
+    if_none_match: Option<&str>,
+) -> Response<std::io::Cursor<Vec<u8>>> {
     let snap = shared.snapshot();
     let segs: Vec<&str> = target.segments.iter().map(String::as_str).collect();
     match segs.as_slice() {
@@ -87,14 +93,14 @@ fn answer(target: &Target, shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>
         }
         ["preview.js"] => body(page::SCRIPT.into(), "text/javascript; charset=utf-8"),
         ["preview.css"] => body(page::STYLE.into(), "text/css; charset=utf-8"),
-        ["book.pdf"] => match &snap.good {
-            Some(good) => body(good.pdf.clone(), "application/pdf"),
+        ["book.pdf"] => match &snap.pdf {
+            Some(pdf) => book_file(&pdf.bytes, "application/pdf", if_none_match),
             None => not_found(),
         },
         ["epub", ..] => {
             let name = target.segments[1..].join("/");
             match snap.good.as_ref().and_then(|g| g.entries.get(&name)) {
-                Some(bytes) => body(bytes.clone(), media_type(&name)),
+                Some(bytes) => book_file(bytes, media_type(&name), if_none_match),
                 None => not_found(),
             }
         }
@@ -102,13 +108,16 @@ fn answer(target: &Target, shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>
     }
 }
 
-fn host_is_loopback(request: &Request) -> bool {
-    let Some(host) = request
+fn header_value(request: &Request, name: &'static str) -> Option<String> {
+    request
         .headers()
         .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_ascii_lowercase())
-    else {
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str().to_string())
+}
+
+fn host_is_loopback(request: &Request) -> bool {
+    let Some(host) = header_value(request, "Host").map(|h| h.to_ascii_lowercase()) else {
         return true;
     };
     let name = match host.strip_prefix('[') {
@@ -123,12 +132,37 @@ fn header(name: &str, value: &str) -> Header {
 }
 
 fn body(bytes: Vec<u8>, content_type: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    // Every build replaces the files under the same names: never cache.
+    // The page changes with every build: never cache.
     // The size is known, so it is sent as such (never chunked).
     Response::from_data(bytes)
         .with_chunked_threshold(usize::MAX)
         .with_header(header("Content-Type", content_type))
         .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+/// A file of the book: the browser may keep it but asks each time
+/// (`no-cache` with an ETag), so the fonts and images a build did not
+/// change are answered with 304 and not fetched and decoded again.
+fn book_file(
+    bytes: &[u8],
+    content_type: &str,
+    if_none_match: Option<&str>,
+) -> Response<std::io::Cursor<Vec<u8>>> {
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    let etag = format!("\"{:016x}-{}\"", h.finish(), bytes.len());
+    let unchanged = if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let response = if unchanged {
+        Response::from_data(Vec::new()).with_status_code(StatusCode(304))
+    } else {
+        Response::from_data(bytes.to_vec())
+            .with_chunked_threshold(usize::MAX)
+            .with_header(header("Content-Type", content_type))
+    };
+    response
+        .with_header(header("ETag", &etag))
+        .with_header(header("Cache-Control", "no-cache"))
         .with_header(header("X-Content-Type-Options", "nosniff"))
 }
 

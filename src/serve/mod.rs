@@ -19,7 +19,7 @@ use clap::Args;
 
 use crate::diag::{Diagnostic, Failure, Severity};
 
-use state::Shared;
+use state::{Built, Shared};
 use watch::Signal;
 
 #[derive(Debug, Args)]
@@ -73,7 +73,9 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<i32, Failure> {
     let watcher = watch::watch(&args.book, tx)
         .map_err(|e| Diagnostic::error_file(&args.book, format!("cannot watch the folder: {e}")))?;
 
-    rebuild(&args.book, out.path(), &shared, &say);
+    if epub_step(&args.book, out.path(), &shared, &say) {
+        pdf_step(&args.book, out.path(), &shared, &say);
+    }
     let workers = http::start(&server, &shared);
     let shown = server
         .server_addr()
@@ -96,39 +98,82 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<i32, Failure> {
     Ok(0)
 }
 
-/// Builds after every change until told to stop. Changes that arrive
-/// during a build are folded into one more build.
+/// Builds after every change until told to stop: the EPUB first, then
+/// the PDF unless a newer change already waits (it would be out of date).
 fn build_loop(rx: &Receiver<Signal>, book: &Path, out: &Path, shared: &Shared, say: &dyn Fn(&str)) {
     while let Ok(Signal::Changed) = rx.recv() {
-        loop {
-            match rx.try_recv() {
-                Ok(Signal::Changed) => continue,
-                Ok(Signal::Stop) => return,
-                Err(_) => break,
+        let mut pending = Pending::Changed;
+        while pending == Pending::Changed {
+            if drain(rx) == Pending::Stop {
+                return;
+            }
+            if !epub_step(book, out, shared, say) {
+                break;
+            }
+            pending = drain(rx);
+            match pending {
+                Pending::Stop => return,
+                Pending::Changed => continue,
+                Pending::Nothing => pdf_step(book, out, shared, say),
             }
         }
-        rebuild(book, out, shared, say);
     }
 }
 
-fn rebuild(book: &Path, out: &Path, shared: &Shared, say: &dyn Fn(&str)) {
-    match edition::build_preview(book, out) {
-        Ok(preview) => {
-            say(&format!("built in {} ms", preview.took.as_millis()));
-            shared.publish(Ok(preview));
-        }
-        Err(Failure(diags)) => {
-            for d in &diags {
-                eprintln!("{d}");
-            }
-            let errors = diags
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            say(&format!(
-                "the build failed with {errors} error(s); the page shows them"
-            ));
-            shared.publish(Err(diags));
+#[derive(Debug, PartialEq, Eq)]
+enum Pending {
+    Nothing,
+    Changed,
+    Stop,
+}
+
+/// Takes every signal that is waiting, without blocking.
+fn drain(rx: &Receiver<Signal>) -> Pending {
+    let mut pending = Pending::Nothing;
+    while let Ok(signal) = rx.try_recv() {
+        match signal {
+            Signal::Changed => pending = Pending::Changed,
+            Signal::Stop => return Pending::Stop,
         }
     }
+    pending
+}
+
+/// Builds and publishes the EPUB; `false` when the build failed.
+fn epub_step(book: &Path, out: &Path, shared: &Shared, say: &dyn Fn(&str)) -> bool {
+    match edition::build_epub(book, out) {
+        Ok(preview) => {
+            say(&format!("EPUB built in {} ms", preview.took.as_millis()));
+            shared.publish(Built::Epub(preview));
+            true
+        }
+        Err(failure) => {
+            failed(failure, shared, say);
+            false
+        }
+    }
+}
+
+fn pdf_step(book: &Path, out: &Path, shared: &Shared, say: &dyn Fn(&str)) {
+    match edition::build_pdf(book, out) {
+        Ok(pdf) => {
+            say(&format!("PDF built in {} ms", pdf.took.as_millis()));
+            shared.publish(Built::Pdf(pdf));
+        }
+        Err(failure) => failed(failure, shared, say),
+    }
+}
+
+fn failed(Failure(diags): Failure, shared: &Shared, say: &dyn Fn(&str)) {
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    say(&format!(
+        "the build failed with {errors} error(s); the page shows them"
+    ));
+    shared.publish(Built::Failed(diags));
 }

@@ -19,7 +19,7 @@ pub fn render(snap: &Snapshot, last_good: bool) -> String {
     let failure = snap.failure.as_deref().filter(|_| !last_good);
     let body = match (failure, &snap.good) {
         (Some(diags), good) => problems(diags, good.is_some()),
-        (None, Some(good)) => book(good),
+        (None, Some(good)) => book(good, &status(snap)),
         (None, None) => "<main class=\"message\"><p>Building…</p></main>\n".to_string(),
     };
     let (title, lang) = match &snap.good {
@@ -29,11 +29,14 @@ pub fn render(snap: &Snapshot, last_good: bool) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>Preview: {title}</title>\n<link rel=\"stylesheet\" href=\"/preview.css\">\n\
-         </head>\n<body data-generation=\"{generation}\" data-frame=\"{frame}\">\n{body}\
+         </head>\n<body data-generation=\"{generation}\" data-frame=\"{frame}\" \
+         data-epub=\"{epub}\" data-pdf=\"{pdf}\">\n{body}\
          <script src=\"/preview.js\"></script>\n</body>\n</html>\n",
         lang = escape(lang),
         title = escape(title),
         generation = snap.generation,
+        epub = snap.epub_at,
+        pdf = snap.pdf_at,
         frame = if last_good {
             "last-good".into()
         } else {
@@ -42,16 +45,29 @@ pub fn render(snap: &Snapshot, last_good: bool) -> String {
     )
 }
 
-/// The event a page gets after a build (JSON): the generation, the key of
-/// the frame around the book, and the build time. A page whose frame key
-/// is unchanged reloads only the document it shows, which is quicker.
+/// The event a page gets after a build step (JSON): the generation, the
+/// key of the frame around the book, when each edition last changed, and
+/// the build times. A page whose frame key is unchanged reloads only the
+/// document it shows, and only when its edition changed: that is quicker.
 pub fn event_data(snap: &Snapshot) -> String {
-    let took = snap.good.as_ref().map_or(0, |g| g.took.as_millis());
     format!(
-        "{{\"generation\":{},\"frame\":\"{}\",\"took\":{took}}}",
+        "{{\"generation\":{},\"frame\":\"{}\",\"epub\":{},\"pdf\":{},\"status\":\"{}\"}}",
         snap.generation,
-        frame_key(snap)
+        frame_key(snap),
+        snap.epub_at,
+        snap.pdf_at,
+        status(snap)
     )
+}
+
+/// The build times, for the page's header.
+fn status(snap: &Snapshot) -> String {
+    let ms = |d: std::time::Duration| d.as_millis();
+    match (&snap.good, &snap.pdf) {
+        (Some(e), Some(p)) => format!("EPUB {} ms, PDF {} ms", ms(e.took), ms(p.took)),
+        (Some(e), None) => format!("EPUB {} ms, PDF building", ms(e.took)),
+        _ => String::new(),
+    }
 }
 
 /// Equal for two builds exactly when the page around the book is the same:
@@ -69,7 +85,7 @@ fn frame_key(snap: &Snapshot) -> String {
     }
 }
 
-fn book(good: &Preview) -> String {
+fn book(good: &Preview, status: &str) -> String {
     let first = good
         .contents
         .iter()
@@ -89,11 +105,11 @@ fn book(good: &Preview) -> String {
         "<header><strong class=\"title\">{title}</strong>\n\
          <nav class=\"switch\" aria-label=\"Edition\"><a id=\"show-epub\" href=\"#epub\">EPUB</a> \
          <a id=\"show-pdf\" href=\"#pdf\">PDF</a></nav>\n\
-         <span class=\"status\" id=\"status\">built in {ms} ms</span></header>\n\
+         <span class=\"status\" id=\"status\">{status}</span></header>\n\
          <div class=\"book\">\n<nav class=\"contents\" aria-label=\"Contents\"><ol>\n{toc}</ol></nav>\n\
          <iframe id=\"view\" title=\"Book\" data-first=\"{first}\"></iframe>\n</div>\n",
         title = escape(&good.title),
-        ms = good.took.as_millis(),
+        status = escape(status),
         first = escape(first),
     )
 }
@@ -155,9 +171,9 @@ mod tests {
     fn a_failed_build_shows_its_problems_with_positions() {
         let d = Diagnostic::error_at(std::path::Path::new("b/02.md"), 3, 7, "bad <tag>");
         let snap = Snapshot {
-            good: None,
             failure: Some(Arc::new(vec![d])),
             generation: 4,
+            ..Snapshot::default()
         };
         let page = render(&snap, false);
         assert!(

@@ -57,18 +57,25 @@
     show();
   }
 
-  // After a build: the document in the frame is reloaded, or the whole
-  // page when what surrounds the book (title, contents, errors) changed.
-  var frame = document.body.dataset.frame;
+  // After a build step: the document in the frame is reloaded when its
+  // edition changed, or the whole page when what surrounds the book
+  // (title, contents, errors) changed.
+  var data = document.body.dataset;
+  var built = { epub: data.epub, pdf: data.pdf };
   var events = new EventSource("/events");
   events.onmessage = function (e) {
     var build = JSON.parse(e.data);
     if (String(build.generation) === generation) return;
     generation = String(build.generation);
-    if (view && build.frame === frame) {
-      document.getElementById("status").textContent = "built in " + build.took + " ms";
-      remember();
-      view.contentWindow.location.reload();
+    if (view && build.frame === data.frame) {
+      document.getElementById("status").textContent = build.status;
+      var edition = location.hash === "#pdf" ? "pdf" : "epub";
+      var changed = String(build[edition]) !== built[edition];
+      built = { epub: String(build.epub), pdf: String(build.pdf) };
+      if (changed) {
+        remember();
+        view.contentWindow.location.reload();
+      }
       return;
     }
     events.close();

@@ -1,21 +1,32 @@
-//! What the server shows: the last good build, the current build's problems
-//! when it failed, and a generation number that every finished build
-//! raises, which open pages watch to know when to reload.
+//! What the server shows: the last good EPUB and PDF, the current build's
+//! problems when it failed, and a generation number that every finished
+//! build raises, which open pages watch to know when to reload.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::diag::Diagnostic;
 
-use super::edition::Preview;
+use super::edition::{PdfFile, Preview};
 
 /// One consistent view of the state, cheap to clone.
 #[derive(Clone, Default)]
 pub struct Snapshot {
     pub good: Option<Arc<Preview>>,
+    pub pdf: Option<Arc<PdfFile>>,
     /// The current build's diagnostics when it failed (`None` after a good build).
     pub failure: Option<Arc<Vec<Diagnostic>>>,
     pub generation: u64,
+    /// The generations at which the EPUB and the PDF last changed.
+    pub epub_at: u64,
+    pub pdf_at: u64,
+}
+
+/// What a build step produced.
+pub enum Built {
+    Epub(Preview),
+    Pdf(PdfFile),
+    Failed(Vec<Diagnostic>),
 }
 
 #[derive(Default)]
@@ -48,17 +59,22 @@ impl Shared {
         self.lock().snap.clone()
     }
 
-    /// Records a finished build and wakes every waiting page.
-    pub fn publish(&self, result: Result<Preview, Vec<Diagnostic>>) {
+    /// Records a finished build step and wakes every waiting page.
+    pub fn publish(&self, built: Built) {
         let mut inner = self.lock();
         let snap = &mut inner.snap;
         snap.generation += 1;
-        match result {
-            Ok(preview) => {
+        match built {
+            Built::Epub(preview) => {
                 snap.good = Some(Arc::new(preview));
+                snap.epub_at = snap.generation;
                 snap.failure = None;
             }
-            Err(diags) => snap.failure = Some(Arc::new(diags)),
+            Built::Pdf(pdf) => {
+                snap.pdf = Some(Arc::new(pdf));
+                snap.pdf_at = snap.generation;
+            }
+            Built::Failed(diags) => snap.failure = Some(Arc::new(diags)),
         }
         drop(inner);
         self.changed.notify_all();
@@ -97,7 +113,7 @@ mod tests {
         assert_eq!(shared.wait(0, Duration::from_millis(1)), Wake::Timeout);
         let s = Arc::clone(&shared);
         let waiter = std::thread::spawn(move || s.wait(0, Duration::from_secs(30)));
-        shared.publish(Err(vec![Diagnostic::error("x")]));
+        shared.publish(Built::Failed(vec![Diagnostic::error("x")]));
         assert_eq!(waiter.join().unwrap(), Wake::Changed(1));
         let snap = shared.snapshot();
         assert!(snap.good.is_none() && snap.failure.is_some());
