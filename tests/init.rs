@@ -120,3 +120,42 @@ fn a_folder_with_files_is_refused_without_force() {
         "build",
     );
 }
+
+/// `key =` names of a TOML text, commented-out lines included, with their
+/// table (`book.title`).
+fn toml_keys(text: &str) -> std::collections::BTreeSet<String> {
+    let mut table = String::new();
+    let mut keys = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        let line = line.trim_start().trim_start_matches('#').trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            table = name.to_string();
+        } else if let Some((key, _)) = line.split_once('=') {
+            let key = key.trim();
+            if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                keys.insert(format!("{table}.{key}"));
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn book_toml_names_every_key_of_the_readme_reference() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("### `book.toml` reference")
+        .expect("the reference section");
+    let block = &readme[start..];
+    let block = &block[block.find("```toml").expect("its TOML block") + 7..];
+    let block = &block[..block.find("```").unwrap()];
+    let want = toml_keys(block);
+    assert!(want.len() > 25, "read only {want:?} from the README");
+
+    let dir = tempfile::tempdir().unwrap();
+    ok(&bindery(&["init", "b"], dir.path()), "init");
+    let got = toml_keys(&std::fs::read_to_string(dir.path().join("b/book.toml")).unwrap());
+    let missing: Vec<_> = want.difference(&got).collect();
+    assert!(missing.is_empty(), "book.toml lacks {missing:?}");
+}

@@ -228,3 +228,30 @@ fn only_the_preview_files_are_served() {
     let port = serve.addr().rsplit(':').next().unwrap().to_string();
     assert_eq!(serve.raw_get_host("/", &format!("localhost:{port}")).0, 200);
 }
+
+#[test]
+fn a_missing_book_folder_or_a_taken_port_is_an_error() {
+    let work = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::new(bin())
+        .args(["serve", "--port", "0", "--book"])
+        .arg(work.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing: error: not a folder"), "{stderr}");
+
+    // A port in use (held by this test) is refused with exit 1.
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let book = work.path().join("book");
+    common::copy_book(&book);
+    let out = assert_cmd::Command::new(bin())
+        .args(["serve", "--port", &port, "--book"])
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot listen on 127.0.0.1:"), "{stderr}");
+}
