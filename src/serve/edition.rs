@@ -35,12 +35,12 @@ pub fn build_epub(book: &Path, out: &Path) -> Result<Preview, Failure> {
     let start = Instant::now();
     let epub = read(&build_one(book, out, "epub")?)?;
     let entries = unzip(&epub)?;
-    let (title, language, contents) = reading_order(&entries)?;
+    let order = reading_order(&entries)?;
     Ok(Preview {
-        title,
-        language,
+        title: order.title,
+        language: order.language,
         entries,
-        contents,
+        contents: order.contents,
         took: start.elapsed(),
     })
 }
@@ -103,11 +103,18 @@ fn parse_entry(entries: &HashMap<String, Vec<u8>>, name: &str) -> Result<Element
     xml::parse(text).map_err(|e| internal(format!("{name}: {e:?}")))
 }
 
-/// Title, language and spine documents (with their `<title>`s), found the
-/// way a reading system finds them: container → package → spine.
-fn reading_order(
-    entries: &HashMap<String, Vec<u8>>,
-) -> Result<(String, String, Vec<(String, String)>), Failure> {
+/// What the package document says about the book.
+struct ReadingOrder {
+    title: String,
+    language: String,
+    /// Spine documents: (entry name, label).
+    contents: Vec<(String, String)>,
+}
+
+/// Title, language and spine documents (labelled as the navigation
+/// document calls them, else by their `<title>`), found the way a reading
+/// system finds them: container → package → spine.
+fn reading_order(entries: &HashMap<String, Vec<u8>>) -> Result<ReadingOrder, Failure> {
     let container = parse_entry(entries, "META-INF/container.xml")?;
     let opf_name = container
         .descendants()
@@ -167,7 +174,11 @@ fn reading_order(
         };
         contents.push((name, label));
     }
-    Ok((title, language, contents))
+    Ok(ReadingOrder {
+        title,
+        language,
+        contents,
+    })
 }
 
 fn join(base: &str, href: &str) -> String {
