@@ -170,8 +170,9 @@ fn preview_shows_reloads_reports_errors_and_stops() {
     assert_eq!(status, 200);
     assert!(pdf.starts_with(b"%PDF-"));
 
-    drop(b);
+    // Stopped while the page is still open (its event stream connected).
     let status = serve.interrupt(Duration::from_secs(10));
+    drop(b);
     assert_eq!(status.code(), Some(0), "Ctrl-C ends serve with exit 0");
     assert_eq!(
         file_names(&book),

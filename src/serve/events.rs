@@ -8,6 +8,7 @@
 
 use std::io::Write;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tiny_http::Request;
@@ -22,12 +23,41 @@ const HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
 Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n\
 retry: 300\n\n";
 
-/// Answers `request` with the event stream on a thread of its own.
-pub fn stream(request: Request, shared: Arc<Shared>) {
+/// Most streams open at once: each holds a thread.
+const MAX_STREAMS: usize = 64;
+static OPEN: AtomicUsize = AtomicUsize::new(0);
+
+/// One open stream, counted until dropped.
+struct Slot;
+
+impl Slot {
+    fn take() -> Option<Slot> {
+        OPEN.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < MAX_STREAMS).then_some(n + 1)
+        })
+        .ok()
+        .map(|_| Slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        OPEN.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Answers `request` with the event stream on a thread of its own; gives
+/// the request back when too many streams are open already.
+pub fn stream(request: Request, shared: Arc<Shared>) -> Result<(), Request> {
+    let Some(slot) = Slot::take() else {
+        return Err(request);
+    };
     std::thread::spawn(move || {
+        let _slot = slot;
         let mut out = request.into_writer();
         let _ = run(&mut out, &shared);
     });
+    Ok(())
 }
 
 fn run(out: &mut dyn Write, shared: &Shared) -> std::io::Result<()> {

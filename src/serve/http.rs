@@ -69,7 +69,9 @@ fn handle(request: Request, shared: &Arc<Shared>, loopback: bool) {
         return;
     };
     if target.segments == ["events"] {
-        events::stream(request, Arc::clone(shared));
+        if let Err(request) = events::stream(request, Arc::clone(shared)) {
+            let _ = request.respond(text(503, "too many open previews"));
+        }
         return;
     }
     let etag = header_value(&request, "If-None-Match");
