@@ -48,9 +48,9 @@ impl Drop for Slot {
 
 /// Answers `request` with the event stream on a thread of its own; gives
 /// the request back when too many streams are open already.
-pub fn stream(request: Request, shared: Arc<Shared>) -> Result<(), Request> {
+pub fn stream(request: Request, shared: Arc<Shared>) -> Result<(), Box<Request>> {
     let Some(slot) = Slot::take() else {
-        return Err(request);
+        return Err(Box::new(request));
     };
     std::thread::spawn(move || {
         let _slot = slot;

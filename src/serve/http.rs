@@ -70,7 +70,7 @@ fn handle(request: Request, shared: &Arc<Shared>, loopback: bool) {
     };
     if target.segments == ["events"] {
         if let Err(request) = events::stream(request, Arc::clone(shared)) {
-            let _ = request.respond(text(503, "too many open previews"));
+            let _ = (*request).respond(text(503, "too many open previews"));
         }
         return;
     }
