@@ -21,15 +21,22 @@ pub fn listen(addr: SocketAddr) -> Result<Server, String> {
     Server::http(addr).map_err(|e| e.to_string())
 }
 
-/// Starts the request threads; they end when the server is unblocked.
+/// Starts the request threads; they end when the server is unblocked
+/// after [`Shared::stop`].
 pub fn start(server: &Arc<Server>, shared: &Arc<Shared>) -> Vec<JoinHandle<()>> {
     (0..WORKERS)
         .map(|_| {
             let server = Arc::clone(server);
             let shared = Arc::clone(shared);
             std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(request, &shared, loopback_only(&server));
+                loop {
+                    match server.recv() {
+                        Ok(request) => handle(request, &shared, loopback_only(&server)),
+                        Err(_) if shared.is_stopping() => return,
+                        // A failed accept (too many open files, ...) must
+                        // not end the thread; wait a little and go on.
+                        Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                    }
                 }
             })
         })

@@ -93,7 +93,13 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<i32, Failure> {
     shared.stop();
     http::stop(&server, workers);
     drop(watcher);
-    drop(out);
+    let folder = out.path().to_path_buf();
+    if let Err(e) = out.close() {
+        eprintln!(
+            "{}: warning: the preview's build folder was not removed: {e}",
+            folder.display()
+        );
+    }
     say("Stopped.");
     Ok(0)
 }

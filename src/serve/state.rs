@@ -97,6 +97,10 @@ impl Shared {
         }
     }
 
+    pub fn is_stopping(&self) -> bool {
+        self.lock().stopping
+    }
+
     pub fn stop(&self) {
         self.lock().stopping = true;
         self.changed.notify_all();
