@@ -35,6 +35,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Check EPUB and PDF files (any maker) for distribution and print; exit 1 on errors.
     Check(crate::check::cli::CheckArgs),
+    /// Start a new book folder: a commented book.toml and two example chapters.
+    Init(crate::init::InitArgs),
+    /// Preview the book in a browser, rebuilt on every save (127.0.0.1 only, unless --bind).
+    Serve(crate::serve::ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +149,8 @@ pub fn main() -> i32 {
         Command::Import(args) => run_import(&args, &reporter),
         Command::Build(args) => run_build(&args, &reporter),
         Command::Check(args) => Ok(crate::check::cli::run(&args)),
+        Command::Init(args) => run_init(&args, &reporter),
+        Command::Serve(args) => crate::serve::run(&args, reporter.verbosity == Verbosity::Quiet),
     };
     match result {
         Ok(code) => code,
@@ -220,4 +226,16 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         eprint!("{text}");
     }
     Ok(checked.exit_code(false))
+}
+
+fn run_init(args: &crate::init::InitArgs, reporter: &Reporter) -> Result<i32, Failure> {
+    let written = crate::init::init(&args.dir, &args.title, args.force)?;
+    for path in &written {
+        reporter.detail(format!("wrote {}", path.display()));
+    }
+    let dir = args.dir.display();
+    reporter.info(format!(
+        "created a new book in {dir}; build it with `bindery build --book {dir}` or preview it with `bindery serve --book {dir}`"
+    ));
+    Ok(0)
 }
