@@ -53,10 +53,27 @@ impl Diagnostic {
     }
 }
 
+/// `s` with every control character written as an escape (`\u{7}`), so
+/// text from the input can never drive the terminal a message is shown on.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
-            write!(f, "{}", file.display())?;
+            write!(f, "{}", escape_controls(&file.display().to_string()))?;
             if self.line > 0 {
                 write!(f, ":{}:{}", self.line, self.column)?;
             }
@@ -66,7 +83,8 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{sev}: {}", self.message)
+        // One line per problem: line ends in a message are escaped too.
+        write!(f, "{sev}: {}", escape_controls(&self.message))
     }
 }
 
@@ -109,4 +127,18 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let column = before[line_start..].chars().count() as u32 + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_in_messages() {
+        let d = Diagnostic::error_at(Path::new("a\u{1b}b.md"), 2, 3, "bell \u{7} and\nline");
+        assert_eq!(
+            d.to_string(),
+            "a\\u{1b}b.md:2:3: error: bell \\u{7} and\\u{a}line"
+        );
+    }
 }

@@ -13,7 +13,7 @@ use crate::editions::{self, Edition, Expectations, RenderContext};
 use crate::fonts::FontSet;
 use crate::model::Book;
 use crate::model::pagemap::PageMap;
-use crate::output::write_atomic;
+use crate::output::write_all;
 use crate::script::generated::Texts;
 use crate::source::{BOOK_TOML, Sources};
 
@@ -237,16 +237,20 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
         rendered.push((path, out, start.elapsed()));
     }
     steps.begin("write");
-    let mut written = Vec::new();
-    for (path, out, took) in rendered {
-        write_atomic(&path, &out.bytes)?;
-        written.push(Written {
+    let files: Vec<(PathBuf, &[u8])> = rendered
+        .iter()
+        .map(|(path, out, _)| (path.clone(), &out.bytes[..]))
+        .collect();
+    write_all(&files)?;
+    let written = rendered
+        .into_iter()
+        .map(|(path, out, took)| Written {
             path,
             bytes: out.bytes.len(),
             took,
             expect: out.expect,
-        });
-    }
+        })
+        .collect();
     steps.end();
     Ok(BuildReport {
         written,

@@ -127,3 +127,135 @@ fn missing_book_folder() {
     let e = build_broken(|b| std::fs::remove_file(b.join("book.toml")).unwrap());
     assert!(e.contains("book.toml: error: not found"), "{e}");
 }
+
+#[test]
+fn slug_must_be_a_file_stem() {
+    for slug in ["../escaped", "/tmp/abs", "", "a/b", ".hidden"] {
+        let e = build_broken(|b| {
+            edit_file(&b.join("book.toml"), |t| {
+                t.replace("[book]\n", &format!("[book]\nslug = {slug:?}\n"))
+            })
+        });
+        assert_has(&e, "book.toml", 3, 8, "is not a file stem");
+    }
+}
+
+#[test]
+fn pdf_numbers_out_of_range() {
+    for (setting, words) in [
+        ("font_size = 0", "font_size = 0 is out of range"),
+        ("font_size = -10.5", "font_size = -10.5 is out of range"),
+        ("font_size = nan", "font_size = NaN is out of range"),
+        ("line_pitch = 0", "line_pitch = 0 is out of range"),
+        (
+            "page_width_mm = 1e9",
+            "page_width_mm = 1000000000 is out of range",
+        ),
+        ("margin_inner_mm = 180.0", "the text block is"),
+    ] {
+        let key = setting.split(' ').next().unwrap();
+        let e = build_broken(|b| {
+            edit_file(&b.join("book.toml"), |t| {
+                // Replace the key where the seed sets it, else add it.
+                let mut lines: Vec<String> = t.lines().map(String::from).collect();
+                match lines
+                    .iter()
+                    .position(|l| l.starts_with(&format!("{key} =")))
+                {
+                    Some(i) => lines[i] = setting.to_string(),
+                    None => {
+                        let at = lines.iter().position(|l| l == "[pdf]").unwrap();
+                        lines.insert(at + 1, setting.to_string());
+                    }
+                }
+                lines.join("\n") + "\n"
+            })
+        });
+        assert!(
+            e.contains(words) && e.contains("book.toml:") && e.lines().count() == 1,
+            "{setting}: {e}"
+        );
+    }
+}
+
+/// Builds the seed book into `out`; returns the exit code and stderr.
+fn build_into(book: &Path, out: &Path) -> (i32, String) {
+    let o = Command::cargo_bin("bindery")
+        .unwrap()
+        .args(["build", "--book"])
+        .arg(book)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn both_editions_or_neither() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    common::copy_book(&book);
+    let out = dir.path().join("out");
+    // A previous build's PDF, and a folder where the EPUB should go.
+    std::fs::create_dir_all(out.join("book.epub")).unwrap();
+    std::fs::write(out.join("book.pdf"), b"previous").unwrap();
+    // Temporary files a killed build left behind.
+    std::fs::write(out.join(".book.pdf.tmp-99999"), b"half").unwrap();
+    let (code, stderr) = build_into(&book, &out);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("book.epub: error: is a folder"), "{stderr}");
+    assert_eq!(std::fs::read(out.join("book.pdf")).unwrap(), b"previous");
+    std::fs::remove_dir(out.join("book.epub")).unwrap();
+    let (code, stderr) = build_into(&book, &out);
+    assert_eq!(code, 0, "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["book.epub", "book.pdf"],
+        "stale temporary files removed"
+    );
+}
+
+#[test]
+fn two_builds_into_one_folder_leave_a_matching_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a/book"), dir.path().join("b/book"));
+    common::copy_book(&a);
+    common::copy_book(&b);
+    // Book b has another title: its editions differ from a's.
+    edit_file(&b.join("book.toml"), |t| {
+        t.replace("高度 深度", "广度 深度")
+    });
+    let out = dir.path().join("out");
+    let (oa, ob) = (out.clone(), out.clone());
+    let ta = std::thread::spawn(move || build_into(&a, &oa));
+    let tb = std::thread::spawn(move || build_into(&b, &ob));
+    assert_eq!(ta.join().unwrap().0, 0);
+    assert_eq!(tb.join().unwrap().0, 0);
+    let pdf = std::fs::read(out.join("book.pdf")).unwrap();
+    let epub = std::fs::read(out.join("book.epub")).unwrap();
+    // The title is in the PDF's metadata and the EPUB's package, both
+    // from the same build.
+    let from_b = |bytes: &[u8]| {
+        let s = String::from_utf8_lossy(bytes).into_owned();
+        s.contains("广度")
+    };
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&epub)).unwrap();
+    let mut opf = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("EPUB/package.opf").unwrap(), &mut opf).unwrap();
+    let pdf_title = String::from_utf8_lossy(&pdf).contains("<rdf:li xml:lang=\"x-default\">广度");
+    assert_eq!(
+        pdf_title,
+        from_b(opf.as_bytes()),
+        "PDF and EPUB from one build"
+    );
+}

@@ -13,7 +13,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Failure, io_error};
-use crate::output::write_atomic;
+use crate::output::write_all;
 
 /// Largest page read: a newspaper page is tens of kilobytes; a whole
 /// book's text a few megabytes.
@@ -59,12 +59,13 @@ fn run(page_path: &Path, into: &Path, force: bool) -> Result<ImportReport, Failu
     if !force {
         refuse_overwrite(into, &files)?;
     }
-    let mut written = Vec::new();
-    for f in &files {
-        let path = into.join(&f.name);
-        write_atomic(&path, f.text.as_bytes())?;
-        written.push(path);
-    }
+    // All the book's files or none of them.
+    let out: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|f| (into.join(&f.name), f.text.as_bytes()))
+        .collect();
+    write_all(&out)?;
+    let written: Vec<PathBuf> = out.into_iter().map(|(p, _)| p).collect();
     let mut warnings: Vec<Diagnostic> = page
         .warnings
         .iter()

@@ -102,7 +102,7 @@ pub struct BookSection {
     pub description: Option<String>,
     pub source: Option<String>,
     /// Output file stem; derived from the folder name when absent.
-    pub slug: Option<String>,
+    pub slug: Option<Spanned<String>>,
     /// The document class (`style::PRESETS`); default `book`.
     pub style: Option<Spanned<String>>,
     /// Cover image, relative to the book folder.

@@ -131,6 +131,11 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
             },
         }
     });
+    if let Some(s) = &book_section.slug
+        && let Err(m) = check_slug(s.get_ref())
+    {
+        problems.push(at(s.span(), m));
+    }
     if !problems.is_empty() {
         return Err(Failure(problems));
     }
@@ -143,7 +148,10 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
             uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, seed.as_bytes())
         )
     });
-    let slug = b.slug.clone().unwrap_or_else(|| default_slug(root));
+    let slug = match &b.slug {
+        Some(s) => s.get_ref().clone(),
+        None => default_slug(root),
+    };
     let book = Book {
         root: root.to_path_buf(),
         meta: Metadata {
@@ -171,6 +179,23 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
         fonts,
         class,
     })
+}
+
+/// A slug names the output files: one safe file stem, never a path.
+fn check_slug(slug: &str) -> Result<(), String> {
+    let ok_char = |c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') || crate::script::is_han(c)
+    };
+    let bad = slug.is_empty()
+        || slug.starts_with('.')
+        || slug.chars().count() > 100
+        || !slug.chars().all(ok_char);
+    if bad {
+        return Err(format!(
+            "slug {slug:?} is not a file stem: use 1 to 100 letters, digits, Chinese characters, `-`, `_` or `.` (not first)"
+        ));
+    }
+    Ok(())
 }
 
 /// The book folder's name, reduced to characters safe in any file system.

@@ -27,6 +27,13 @@ pub fn configure(
     class: &DocumentClass,
 ) -> Result<Box<dyn Edition>, Diagnostic> {
     let options: PdfOptions = settings.table("pdf")?.unwrap_or_default();
+    let at = |key: &str, msg: String| {
+        let offset = settings.span_of("pdf", key).map_or(0, |s| s.start);
+        settings.error_at(offset, msg)
+    };
+    if let Some(first) = options.validate(class, &at).into_iter().next() {
+        return Err(first);
+    }
     Ok(Box::new(PdfEdition::new(options, class)))
 }
 

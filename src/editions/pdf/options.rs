@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 
-use crate::style::DocumentClass;
+use crate::diag::Diagnostic;
+use crate::style::{DocumentClass, mm};
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -55,4 +56,81 @@ impl PdfOptions {
     pub fn tagged(&self) -> bool {
         self.tagged.unwrap_or(true)
     }
+
+    /// Checks every number against its range, and the text block the page
+    /// and margins leave; `at` places a message at a key of `[pdf]`.
+    pub fn validate(
+        &self,
+        class: &DocumentClass,
+        at: &dyn Fn(&str, String) -> Diagnostic,
+    ) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for (key, value, range, unit) in [
+            ("page_width_mm", self.page_width_mm, PAGE_MM, "mm"),
+            ("page_height_mm", self.page_height_mm, PAGE_MM, "mm"),
+            ("font_size", self.font_size, FONT_PT, "pt"),
+            ("line_pitch", self.line_pitch, PITCH_EM, "em"),
+            ("margin_top_mm", self.margin_top_mm, MARGIN_MM, "mm"),
+            ("margin_bottom_mm", self.margin_bottom_mm, MARGIN_MM, "mm"),
+            ("margin_inner_mm", self.margin_inner_mm, MARGIN_MM, "mm"),
+            ("margin_outer_mm", self.margin_outer_mm, MARGIN_MM, "mm"),
+        ] {
+            if let Some(v) = value
+                && !(v.is_finite() && range.contains(&v))
+            {
+                problems.push(at(
+                    key,
+                    format!(
+                        "{key} = {v} is out of range: it must be a number from {} to {} {unit}",
+                        range.start(),
+                        range.end()
+                    ),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            problems.extend(text_block(&self.apply(class), at));
+        }
+        problems
+    }
+}
+
+/// The ranges `[pdf]` accepts (documented in the README).
+pub const PAGE_MM: std::ops::RangeInclusive<f32> = 74.0..=1200.0;
+pub const FONT_PT: std::ops::RangeInclusive<f32> = 6.0..=36.0;
+pub const PITCH_EM: std::ops::RangeInclusive<f32> = 1.0..=3.0;
+pub const MARGIN_MM: std::ops::RangeInclusive<f32> = 0.0..=500.0;
+/// The smallest text block: characters across and lines down.
+pub const MIN_CHARS: f32 = 20.0;
+pub const MIN_LINES: f32 = 10.0;
+
+/// The text block left by the page and margins must hold at least
+/// [`MIN_CHARS`] characters and [`MIN_LINES`] lines of body text.
+fn text_block(c: &DocumentClass, at: &dyn Fn(&str, String) -> Diagnostic) -> Vec<Diagnostic> {
+    let p = &c.page;
+    let em = c.grid.size_pt;
+    let width = mm(p.width_mm - p.margin_inner_mm - p.margin_outer_mm);
+    let height = mm(p.height_mm - p.margin_top_mm - p.margin_bottom_mm);
+    let chars = width / em;
+    let lines = height / (em * c.grid.pitch_em);
+    let mut out = Vec::new();
+    if chars < MIN_CHARS {
+        out.push(at(
+            "margin_inner_mm",
+            format!(
+                "the text block is {:.0} characters wide; the page width, margins and font size must leave at least {MIN_CHARS}",
+                chars.max(0.0)
+            ),
+        ));
+    }
+    if lines < MIN_LINES {
+        out.push(at(
+            "margin_top_mm",
+            format!(
+                "the text block is {:.0} lines tall; the page height, margins, font size and line pitch must leave at least {MIN_LINES}",
+                lines.max(0.0)
+            ),
+        ));
+    }
+    out
 }
