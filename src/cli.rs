@@ -192,10 +192,13 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         return Ok(0);
     }
     let paths: Vec<PathBuf> = report.written.iter().map(|w| w.path.clone()).collect();
-    let opts = crate::check::CheckOptions {
-        paper: report.paper.clone(),
-        ..Default::default()
-    };
+    // The book's settings choose the profiles (a book without embedded
+    // fonts is not judged by the distribution rules).
+    let embed_fonts = std::fs::read_to_string(args.book.join(crate::load::BOOK_TOML))
+        .ok()
+        .and_then(|t| crate::config::parse(&t, &args.book).ok())
+        .is_none_or(|b| b.epub.embed_fonts);
+    let opts = crate::check::profiles_for_build(embed_fonts, &report.paper);
     let checked = crate::check::check_files(&paths, &opts);
     let text = crate::check::report::human(&checked, false);
     if checked.exit_code(false) != 0 || reporter.verbosity != Verbosity::Quiet {
