@@ -485,7 +485,11 @@ fn file_type_name(t: &std::fs::FileType) -> &'static str {
             return "a socket";
         }
     }
-    if t.is_dir() { "a folder" } else { "a special file" }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
 }
 
 /// Checks the bytes of one file; `path` only names it in the report.

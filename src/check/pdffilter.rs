@@ -3,8 +3,8 @@
 
 use std::io::Read;
 
-use super::pdfread::{Dict, Obj, PdfError};
 use super::pdflex::{hex_val, is_white};
+use super::pdfread::{Dict, Obj, PdfError};
 
 pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, PdfError> {
     let mut out = Vec::new();
@@ -192,7 +192,6 @@ pub(super) fn ascii85(data: &[u8]) -> Result<Vec<u8>, PdfError> {
     }
     Ok(out)
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,6 @@
 
 use super::pdfread::{Dict, MAX_DEPTH, Obj, PdfError};
 
-
 pub fn is_white(b: u8) -> bool {
     matches!(b, 0 | 9 | 10 | 12 | 13 | 32)
 }
@@ -379,7 +378,6 @@ pub fn hex_val(b: u8) -> Option<u8> {
         _ => None,
     }
 }
-
 
 #[cfg(test)]
 mod tests {

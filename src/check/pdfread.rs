@@ -913,4 +913,3 @@ pub struct Page {
     pub dict: Dict,
     pub inherited: Inherited,
 }
-

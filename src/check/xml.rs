@@ -7,7 +7,7 @@
 
 use quick_xml::events::Event;
 
-use crate::diag::line_col;
+use std::cell::Cell;
 
 pub const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 pub const EPUB_NS: &str = "http://www.idpf.org/2007/ops";
@@ -105,7 +105,10 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
         c.check_comments = true;
         c.expand_empty_elements = false;
     }
-    let at = |pos: u64| line_col(text, pos as usize);
+    // Positions only grow while parsing: line and column are counted on
+    // from the last position, which keeps long documents linear.
+    let cursor = Cursor::default();
+    let at = |pos: u64| cursor.line_col(text, pos as usize);
     let malformed = |m: String, pos: u64| {
         let (l, c) = at(pos);
         XmlError::Malformed(m, l, c)
@@ -118,6 +121,8 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
     ]];
     let mut root: Option<Element> = None;
     let mut nodes = 0usize;
+    // XHTML 1.x DTDs declare the HTML 4 entities (&nbsp; ...).
+    let mut html_entities = false;
     loop {
         let pos = reader.buffer_position();
         let ev = reader
@@ -131,6 +136,7 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
             Event::Eof => break,
             Event::DocType(d) => {
                 let body: &str = &d;
+                html_entities = body.contains("-//W3C//DTD XHTML");
                 if body.contains("<!ENTITY") || body.contains('[') {
                     let (l, c) = at(pos);
                     return Err(XmlError::Entities(
@@ -250,14 +256,20 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
             }
             Event::GeneralRef(r) => {
                 let s: &str = &r;
-                let ch = match s {
-                    "lt" => '<',
-                    "gt" => '>',
-                    "amp" => '&',
-                    "apos" => '\'',
-                    "quot" => '"',
+                let html = || {
+                    html_entities
+                        .then(|| quick_xml::escape::resolve_html5_entity(s))
+                        .flatten()
+                };
+                let ch: String = match s {
+                    "lt" => "<".into(),
+                    "gt" => ">".into(),
+                    "amp" => "&".into(),
+                    "apos" => "'".into(),
+                    "quot" => "\"".into(),
                     _ => match r.resolve_char_ref() {
-                        Ok(Some(c)) => c,
+                        Ok(Some(c)) => c.to_string(),
+                        _ if html().is_some() => html().unwrap_or_default().to_string(),
                         _ => {
                             return Err(malformed(
                                 format!(
@@ -268,7 +280,7 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                         }
                     },
                 };
-                push_text(&mut stack, &ch.to_string(), root.is_some(), pos, &malformed)?;
+                push_text(&mut stack, &ch, root.is_some(), pos, &malformed)?;
             }
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
         }
@@ -281,6 +293,37 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
         ));
     }
     root.ok_or_else(|| malformed("no root element".into(), text.len() as u64))
+}
+
+/// Line and column of byte offsets asked in increasing order.
+#[derive(Default)]
+struct Cursor {
+    offset: Cell<usize>,
+    line: Cell<u32>,
+    column: Cell<u32>,
+}
+
+impl Cursor {
+    fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = text.floor_char_boundary(offset.min(text.len()));
+        let (mut from, mut line, mut column) =
+            (self.offset.get(), self.line.get(), self.column.get());
+        if line == 0 || offset < from {
+            (from, line, column) = (0, 1, 1);
+        }
+        for c in text[from..offset].chars() {
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        self.offset.set(offset);
+        self.line.set(line);
+        self.column.set(column);
+        (line, column)
+    }
 }
 
 fn push_text(

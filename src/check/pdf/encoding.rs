@@ -143,15 +143,16 @@ fn truetype_symbolic(program: &[u8]) -> Option<Vec<Option<String>>> {
     let reverse = unicode_of_glyphs(&face);
     let mut out = vec![None; 256];
     for (code, slot) in out.iter_mut().enumerate() {
-        let gid = cmap.subtables.into_iter().find_map(|st| {
-            match (st.platform_id, st.encoding_id) {
-                (ttf_parser::PlatformId::Windows, 0) => st
-                    .glyph_index(0xF000 + code as u32)
-                    .or_else(|| st.glyph_index(code as u32)),
-                (ttf_parser::PlatformId::Macintosh, 0) => st.glyph_index(code as u32),
-                _ => None,
-            }
-        });
+        let gid =
+            cmap.subtables
+                .into_iter()
+                .find_map(|st| match (st.platform_id, st.encoding_id) {
+                    (ttf_parser::PlatformId::Windows, 0) => st
+                        .glyph_index(0xF000 + code as u32)
+                        .or_else(|| st.glyph_index(code as u32)),
+                    (ttf_parser::PlatformId::Macintosh, 0) => st.glyph_index(code as u32),
+                    _ => None,
+                });
         let Some(gid) = gid else { continue };
         *slot = face
             .glyph_name(gid)
@@ -208,7 +209,9 @@ pub fn simple_font_texts(
     let (base_name, differences) = match &enc {
         Some(Obj::Name(n)) => (Some(n.clone()), None),
         Some(Obj::Dict(d)) => (
-            d.get("BaseEncoding").and_then(Obj::as_name).map(<[u8]>::to_vec),
+            d.get("BaseEncoding")
+                .and_then(Obj::as_name)
+                .map(<[u8]>::to_vec),
             doc.dict_get(d, "Differences")
                 .ok()
                 .and_then(|a| a.as_array().map(<[Obj]>::to_vec)),
@@ -221,10 +224,16 @@ pub fn simple_font_texts(
         Some(e) => standard_texts(e),
         None => match &program {
             Some(("FontFile", data)) => type1_builtin(data)
-                .map(|names| names.iter().map(|n| n.as_deref().and_then(glyph_text)).collect())
+                .map(|names| {
+                    names
+                        .iter()
+                        .map(|n| n.as_deref().and_then(glyph_text))
+                        .collect()
+                })
                 .unwrap_or_else(|| standard_texts(Encoding::AdobeStandard)),
-            Some(("FontFile2", data)) if differences.is_none() => truetype_symbolic(data)
-                .unwrap_or_else(|| standard_texts(Encoding::WinAnsiEncoding)),
+            Some(("FontFile2", data)) if differences.is_none() => {
+                truetype_symbolic(data).unwrap_or_else(|| standard_texts(Encoding::WinAnsiEncoding))
+            }
             _ => match standard14(name) {
                 Some(e) => standard_texts(e),
                 None if subtype == b"TrueType" => standard_texts(Encoding::WinAnsiEncoding),

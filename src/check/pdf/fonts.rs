@@ -33,7 +33,7 @@ enum CidText {
 }
 
 #[derive(Debug, Clone, Default)]
-struct ToUnicode {
+pub(super) struct ToUnicode {
     chars: HashMap<(usize, u32), String>,
     ranges: Vec<(usize, u32, u32, RangeDst)>,
 }
@@ -45,7 +45,7 @@ enum RangeDst {
 }
 
 impl ToUnicode {
-    fn lookup(&self, len: usize, code: u32) -> Option<String> {
+    pub(super) fn lookup(&self, len: usize, code: u32) -> Option<String> {
         if let Some(s) = self.chars.get(&(len, code)) {
             return Some(s.clone());
         }
@@ -293,7 +293,11 @@ fn check_font(
     let empty = Dict::default();
     let d = fobj.as_dict().unwrap_or(&empty);
     let name = font_name(d);
-    let subtype = d.get("Subtype").and_then(Obj::as_name).unwrap_or(b"").to_vec();
+    let subtype = d
+        .get("Subtype")
+        .and_then(Obj::as_name)
+        .unwrap_or(b"")
+        .to_vec();
     let composite = subtype == b"Type0";
     let holder = descendant(doc, d, composite);
     let descriptor = holder.as_ref().and_then(|h| {
@@ -319,7 +323,9 @@ fn check_font(
                 push(
                     sink,
                     "pdf.font.not-embedded",
-                    format!("font {name} ({kind}) is not embedded: readers substitute another font"),
+                    format!(
+                        "font {name} ({kind}) is not embedded: readers substitute another font"
+                    ),
                 );
             }
             push(
@@ -366,7 +372,10 @@ fn check_font(
                 Err(e) => push(
                     sink,
                     "pdf.font.tounicode-invalid",
-                    format!("the ToUnicode map of font {name} cannot be read: {}", e.message()),
+                    format!(
+                        "the ToUnicode map of font {name} cannot be read: {}",
+                        e.message()
+                    ),
                 ),
             },
             // A predefined CMap named in place of a stream: Identity-H/V
@@ -433,7 +442,10 @@ fn composite_texts(
         }
     }
     let holder = holder?;
-    if !holder.get("Subtype").is_some_and(|s| s.is_name("CIDFontType2")) {
+    if !holder
+        .get("Subtype")
+        .is_some_and(|s| s.is_name("CIDFontType2"))
+    {
         return None;
     }
     let (_, program) = encoding::font_program(doc, descriptor)?;
@@ -464,9 +476,20 @@ fn composite_texts(
 fn is_standard14(name: &str) -> bool {
     let base = name.rsplit('+').next().unwrap_or(name);
     [
-        "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Helvetica",
-        "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique", "Courier",
-        "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Symbol", "ZapfDingbats",
+        "Times-Roman",
+        "Times-Bold",
+        "Times-Italic",
+        "Times-BoldItalic",
+        "Helvetica",
+        "Helvetica-Bold",
+        "Helvetica-Oblique",
+        "Helvetica-BoldOblique",
+        "Courier",
+        "Courier-Bold",
+        "Courier-Oblique",
+        "Courier-BoldOblique",
+        "Symbol",
+        "ZapfDingbats",
     ]
     .contains(&base)
 }
@@ -529,4 +552,3 @@ impl FontMap {
         self.map.is_none() && !self.identity && self.simple.is_none() && self.cids.is_none()
     }
 }
-

@@ -140,7 +140,13 @@ pub(super) fn rule_for(e: &PdfError, default: &'static str) -> &'static str {
     }
 }
 
-pub(super) fn report_err(sink: &mut Sink, e: &PdfError, default: &'static str, loc: Location, what: &str) {
+pub(super) fn report_err(
+    sink: &mut Sink,
+    e: &PdfError,
+    default: &'static str,
+    loc: Location,
+    what: &str,
+) {
     sink.error(rule_for(e, default), loc, format!("{what}: {e}"));
 }
 
@@ -191,7 +197,11 @@ fn page_size_rule(
     for (i, p) in pages.iter().enumerate() {
         let media = rect(doc, &p.inherited.media_box);
         let Some(mb) = media else {
-            sink.report(rule, Location::page(i + 1), "the page has no valid /MediaBox");
+            sink.report(
+                rule,
+                Location::page(i + 1),
+                "the page has no valid /MediaBox",
+            );
             continue;
         };
         let b = rect(doc, &p.inherited.crop_box).unwrap_or(mb);
@@ -329,8 +339,8 @@ fn xmp_title(xmp: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::fonts::{has_subset_tag, parse_cmap};
+    use super::*;
 
     #[test]
     fn cmap_ranges_and_chars() {
@@ -359,4 +369,3 @@ mod tests {
         assert_eq!(ranges(&[1, 2, 3, 5, 7, 8]), "1–3, 5, 7–8");
     }
 }
-

@@ -337,4 +337,3 @@ pub fn check_links(
         );
     }
 }
-

@@ -152,7 +152,9 @@ fn run_content(
                     if &data[p..p + 2] == b"EI"
                         && p > 0
                         && super::super::pdfread::is_white(data[p - 1])
-                        && data.get(p + 2).is_none_or(|c| super::super::pdfread::is_white(*c))
+                        && data
+                            .get(p + 2)
+                            .is_none_or(|c| super::super::pdfread::is_white(*c))
                     {
                         break;
                     }
@@ -177,7 +179,12 @@ fn show(font: Option<&FontMap>, s: &[u8], st: &mut TextState) {
     }
 }
 
-pub fn check_text(doc: &Document, pages: &[Page], fonts: &HashMap<FontKey, FontMap>, sink: &mut Sink) {
+pub fn check_text(
+    doc: &Document,
+    pages: &[Page],
+    fonts: &HashMap<FontKey, FontMap>,
+    sink: &mut Sink,
+) {
     let mut listed = 0;
     let mut more = 0;
     for (i, p) in pages.iter().enumerate() {
@@ -229,7 +236,10 @@ pub fn check_text(doc: &Document, pages: &[Page], fonts: &HashMap<FontKey, FontM
                     if names.is_empty() {
                         String::new()
                     } else {
-                        format!("; fonts whose codes have no Unicode meaning: {}", names.join(", "))
+                        format!(
+                            "; fonts whose codes have no Unicode meaning: {}",
+                            names.join(", ")
+                        )
                     }
                 ),
             ));
@@ -251,4 +261,3 @@ pub fn check_text(doc: &Document, pages: &[Page], fonts: &HashMap<FontKey, FontM
         );
     }
 }
-
