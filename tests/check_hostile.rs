@@ -129,7 +129,7 @@ pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let mut pdf_objs: Vec<Vec<u8>> = objs.iter().map(|o| o.clone().into_bytes()).collect();
     pdf_objs[7].extend_from_slice(&bomb);
     pdf_objs[7].extend_from_slice(b"\nendstream");
-    out.push(("flate-bomb.pdf", hand_pdf_bytes(&pdf_objs), "pdf.limits"));
+    out.push(("flate-bomb.pdf", hand_pdf_binary(&pdf_objs), "pdf.limits"));
     out.push(("empty.pdf", Vec::new(), "file.empty"));
     out.push((
         "text.epub",
@@ -143,33 +143,6 @@ pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         b"PK\x03\x04\xff\xff\xff\xff garbage".to_vec(),
         "epub.zip.invalid",
     ));
-    out
-}
-
-/// Like `hand_pdf` but with binary object bodies.
-fn hand_pdf_bytes(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 9 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
     out
 }
 

@@ -371,7 +371,17 @@ fn load_faces(
             let data = match data.as_deref().map(font_kind) {
                 None | Some(FontData::Woff2) => None,
                 Some(FontData::Sfnt) => data,
-                Some(FontData::Woff) => data.as_deref().and_then(unwoff),
+                Some(FontData::Woff) => match data.as_deref().and_then(unwoff) {
+                    Some(d) => Some(d),
+                    None => {
+                        sink.report(
+                            "epub.font.unreadable",
+                            Location::entry(&path),
+                            format!("@font-face {:?}: {path:?} is a damaged WOFF font", f.family),
+                        );
+                        continue;
+                    }
+                },
                 Some(FontData::NotAFont) => {
                     sink.report(
                         "epub.font.unreadable",
