@@ -165,12 +165,31 @@ fn json_report_follows_the_schema() {
             at += i + 1;
         }
     };
-    assert!(raw.trim_start().starts_with("{\n  \"schema\": \"bindery-check/1\""), "{raw}");
-    order(&["schema", "passed", "errors", "warnings", "profiles", "files"]);
-    order(&["path", "type", "size_bytes", "pages", "errors", "warnings", "findings"]);
-    order(&["rule", "severity", "location", "entry", "line", "column", "page", "object", "message"]);
+    assert!(
+        raw.trim_start()
+            .starts_with("{\n  \"schema\": \"bindery-check/1\""),
+        "{raw}"
+    );
+    order(&[
+        "schema", "passed", "errors", "warnings", "profiles", "files",
+    ]);
+    order(&[
+        "path",
+        "type",
+        "size_bytes",
+        "pages",
+        "errors",
+        "warnings",
+        "findings",
+    ]);
+    order(&[
+        "rule", "severity", "location", "entry", "line", "column", "page", "object", "message",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["profiles"], serde_json::json!(["default", "distribution"]));
+    assert_eq!(
+        v["profiles"],
+        serde_json::json!(["default", "distribution"])
+    );
     assert_eq!(v["schema"], "bindery-check/1");
     assert_eq!(v["passed"], false);
     let files = v["files"].as_array().unwrap();
@@ -258,10 +277,22 @@ fn list_rules() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    assert_eq!(line("epub.glyph-coverage"), "epub.glyph-coverage error distribution");
-    assert_eq!(line("pdf.font.no-tounicode"), "pdf.font.no-tounicode error default");
-    assert_eq!(line("pdf.print.page-a4"), "pdf.print.page-a4 error print-a4");
-    assert_eq!(line("epub.nav.toc-order"), "epub.nav.toc-order warning default");
+    assert_eq!(
+        line("epub.glyph-coverage"),
+        "epub.glyph-coverage error distribution"
+    );
+    assert_eq!(
+        line("pdf.font.no-tounicode"),
+        "pdf.font.no-tounicode error default"
+    );
+    assert_eq!(
+        line("pdf.print.page-a4"),
+        "pdf.print.page-a4 error print-a4"
+    );
+    assert_eq!(
+        line("epub.nav.toc-order"),
+        "epub.nav.toc-order warning default"
+    );
 }
 
 #[test]
@@ -328,16 +359,25 @@ fn output_file_with_human_format_still_prints_the_summary() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("FAIL: 1 file, "), "{stderr}");
-    assert!(!stderr.contains("error epub."), "findings belong in the file: {stderr}");
+    assert!(
+        !stderr.contains("error epub."),
+        "findings belong in the file: {stderr}"
+    );
     let written = std::fs::read_to_string(&report).unwrap();
-    assert!(written.contains("error epub.opf.manifest-missing-file"), "{written}");
+    assert!(
+        written.contains("error epub.opf.manifest-missing-file"),
+        "{written}"
+    );
 }
 
 #[test]
 fn devices_and_fifos_are_refused_without_reading() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe.epub");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     let started = std::time::Instant::now();
     let out = bindery()
@@ -349,7 +389,10 @@ fn devices_and_fifos_are_refused_without_reading() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("error file.not-regular") && text.contains("FIFO"), "{text}");
+    assert!(
+        text.contains("error file.not-regular") && text.contains("FIFO"),
+        "{text}"
+    );
     assert!(text.contains("character device"), "{text}");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
@@ -358,10 +401,25 @@ fn devices_and_fifos_are_refused_without_reading() {
 fn repeated_findings_are_capped_with_a_count() {
     // 60 broken links in one chapter: 20 listed, then one count.
     let mut files = good_epub_files();
-    let links: String = (0..60).map(|i| format!("<a href=\"gone{i}.xhtml\">x</a>")).collect();
-    edit(&mut files, "OEBPS/text/ch1.xhtml", "<p>", &format!("<p>{links}</p><p>"));
+    let links: String = (0..60)
+        .map(|i| format!("<a href=\"gone{i}.xhtml\">x</a>"))
+        .collect();
+    edit(
+        &mut files,
+        "OEBPS/text/ch1.xhtml",
+        "<p>",
+        &format!("<p>{links}</p><p>"),
+    );
     let r = check(&epub_from(&files));
-    let broken: Vec<_> = r.findings.iter().filter(|f| f.rule == "epub.link.broken").collect();
+    let broken: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "epub.link.broken")
+        .collect();
     assert_eq!(broken.len(), bindery::check::MAX_PER_RULE + 1);
-    assert!(broken.last().unwrap().message.contains("40 more findings"), "{:?}", broken.last());
+    assert!(
+        broken.last().unwrap().message.contains("40 more findings"),
+        "{:?}",
+        broken.last()
+    );
 }

@@ -202,11 +202,20 @@ fn image_content_is_not_its_declared_type() {
             r#"<item id="css""#,
             r#"<item id="pic" href="pic.jpg" media-type="image/jpeg"/><item id="css""#,
         );
-        edit(f, "OEBPS/text/ch1.xhtml", "<p>", "<p><img src=\"../pic.jpg\" alt=\"\"/></p><p>");
+        edit(
+            f,
+            "OEBPS/text/ch1.xhtml",
+            "<p>",
+            "<p><img src=\"../pic.jpg\" alt=\"\"/></p><p>",
+        );
     });
     assert_rule(&r, "epub.opf.media-type");
     assert_rule(&r, "epub.opf.extension");
-    let ext = r.findings.iter().find(|f| f.rule == "epub.opf.extension").unwrap();
+    let ext = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "epub.opf.extension")
+        .unwrap();
     assert_eq!(ext.severity, bindery::check::Severity::Warning);
 }
 

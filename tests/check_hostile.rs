@@ -34,6 +34,117 @@ fn billion_laughs() -> String {
     s
 }
 
+/// The good EPUB without its 7 MB font, as small as the files below are
+/// meant to be.
+fn light_files() -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = good_epub_files();
+    files.remove("OEBPS/fonts/body.otf");
+    edit(
+        &mut files,
+        "OEBPS/content.opf",
+        r#"<item id="font" href="fonts/body.otf" media-type="font/otf"/>"#,
+        "",
+    );
+    let css = String::from_utf8(files["OEBPS/style.css"].clone()).unwrap();
+    let css: String = css
+        .lines()
+        .filter(|l| !l.starts_with("@font-face"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    files.insert("OEBPS/style.css".into(), css.into_bytes());
+    files
+}
+
+/// A chapter of the light EPUB with `body` in place of its first paragraph.
+fn with_chapter_body(body: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = light_files();
+    edit(
+        &mut files,
+        "OEBPS/text/ch1.xhtml",
+        &format!("<p>{CH1}</p>"),
+        body,
+    );
+    files
+}
+
+/// Files built to make a checker quadratic: many paragraphs, links,
+/// manifest items, styled paragraphs, TOC entries. Each must be checked in
+/// linear time; they need not be wrong.
+pub fn large_files() -> Vec<(&'static str, Vec<u8>)> {
+    const N: usize = 100_000;
+    let mut out = Vec::new();
+    out.push((
+        "100k-paragraphs.epub",
+        epub_from(&with_chapter_body(&"<p>春</p>".repeat(N))),
+    ));
+    out.push((
+        "100k-links.epub",
+        epub_from(&with_chapter_body(&format!(
+            "<p>{}</p>",
+            (0..N)
+                .map(|i| format!("<a href=\"ch2.xhtml#s2\">{i}</a>"))
+                .collect::<String>()
+        ))),
+    ));
+    out.push((
+        "100k-styled.epub",
+        epub_from(&with_chapter_body(
+            &(0..N)
+                .map(|i| {
+                    format!(
+                        "<p class=\"c{}\" style=\"font-family: Body, serif\">春</p>",
+                        i % 50
+                    )
+                })
+                .collect::<String>(),
+        )),
+    ));
+    let mut files = light_files();
+    let items: String = (0..N)
+        .map(|i| {
+            format!("<item id=\"x{i}\" href=\"x/{i}.xhtml\" media-type=\"application/xhtml+xml\"/>")
+        })
+        .collect();
+    edit(
+        &mut files,
+        "OEBPS/content.opf",
+        "<item id=\"css\"",
+        &format!("{items}<item id=\"css\""),
+    );
+    out.push(("100k-manifest-items.epub", epub_from(&files)));
+    let mut files = light_files();
+    let toc: String = (0..N)
+        .map(|i| format!("<li><a href=\"text/ch{}.xhtml\">{i}</a></li>", 1 + i % 2))
+        .collect();
+    edit(
+        &mut files,
+        "OEBPS/nav.xhtml",
+        "</ol>",
+        &format!("{toc}</ol>"),
+    );
+    out.push(("100k-toc-entries.epub", epub_from(&files)));
+    let mut files = light_files();
+    let rules: String = (0..2000)
+        .map(|i| format!(".c{i} p {{ font-family: Body }}\n"))
+        .collect();
+    edit(
+        &mut files,
+        "OEBPS/style.css",
+        "h1 {",
+        &format!("{rules}h1 {{"),
+    );
+    files.insert(
+        "OEBPS/text/ch1.xhtml".into(),
+        String::from_utf8(
+            with_chapter_body(&"<p>春</p>".repeat(N))["OEBPS/text/ch1.xhtml"].clone(),
+        )
+        .unwrap()
+        .into_bytes(),
+    );
+    out.push(("100k-paragraphs-2000-rules.epub", epub_from(&files)));
+    out
+}
+
 /// Every hostile file with the rule it must raise.
 pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let mut out = Vec::new();
@@ -173,6 +284,21 @@ fn each_hostile_file_is_an_error_quickly() {
 }
 
 #[test]
+fn large_files_are_checked_in_linear_time() {
+    for (name, bytes) in large_files() {
+        let (r, took) = run(name, &bytes);
+        assert!(!r.has("internal.panic"), "{name}: {:?}", r.findings);
+        // Debug build: release times are measured by tests/hostile/measure.sh.
+        assert!(took < 4 * BOUND, "{name} took {took:?}");
+        eprintln!(
+            "{name}: {} bytes, {took:?}, {} findings",
+            bytes.len(),
+            r.findings.len()
+        );
+    }
+}
+
+#[test]
 fn text_file_renamed_epub_is_detected_by_content() {
     let (r, _) = run("book.epub", "第一篇 文章\n".as_bytes());
     assert_eq!(r.kind, bindery::check::FileKind::Unknown);
@@ -223,6 +349,11 @@ fn write_hostile_files() {
     std::fs::create_dir_all(&dir).unwrap();
     for (name, bytes, _) in hostile_files() {
         std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let large = dir.join("large");
+    std::fs::create_dir_all(&large).unwrap();
+    for (name, bytes) in large_files() {
+        std::fs::write(large.join(name), bytes).unwrap();
     }
 }
 

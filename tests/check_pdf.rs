@@ -375,9 +375,15 @@ fn lzw_content_is_decoded() {
     let mut enc = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
     let lzw = enc.encode(content).unwrap();
     let mut objs: Vec<Vec<u8>> = hand_objects().into_iter().map(String::into_bytes).collect();
-    objs[3] = b"<< /Type /Page /Parent 2 0 R /Contents 12 0 R /Resources << /Font << /F1 11 0 R >> >> >>".to_vec();
-    objs.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec());
-    let mut stream = format!("<< /Length {} /Filter /LZWDecode >>\nstream\n", lzw.len()).into_bytes();
+    objs[3] =
+        b"<< /Type /Page /Parent 2 0 R /Contents 12 0 R /Resources << /Font << /F1 11 0 R >> >> >>"
+            .to_vec();
+    objs.push(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+    );
+    let mut stream =
+        format!("<< /Length {} /Filter /LZWDecode >>\nstream\n", lzw.len()).into_bytes();
     stream.extend_from_slice(&lzw);
     stream.extend_from_slice(b"\nendstream");
     objs.push(stream);

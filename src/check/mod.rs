@@ -309,18 +309,20 @@ impl Report {
 pub const MAX_PER_RULE: usize = 20;
 
 /// Collects findings for one file, keeping only the rules of the profiles
-/// in force.
+/// in force, and at most [`MAX_PER_RULE`] of each rule (the rest counted
+/// as they come, so a flood of findings costs no memory).
 #[derive(Debug, Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
     pub profiles: Profiles,
+    counts: std::collections::HashMap<String, (usize, Severity)>,
 }
 
 impl Sink {
     pub fn new(opts: &CheckOptions) -> Self {
         Sink {
-            findings: Vec::new(),
             profiles: opts.profiles,
+            ..Sink::default()
         }
     }
 
@@ -333,12 +335,34 @@ impl Sink {
         if info.is_some_and(|r| !self.profiles.has(r.profile)) {
             return;
         }
+        let count = self.counts.entry(rule.to_string()).or_insert((0, severity));
+        count.0 += 1;
+        count.1 = count.1.max(severity);
+        if count.0 > MAX_PER_RULE {
+            return;
+        }
         self.findings.push(Finding {
             rule: rule.to_string(),
             severity,
             location,
             message,
         });
+    }
+
+    /// The findings, with one closing finding per rule that had more than
+    /// [`MAX_PER_RULE`].
+    pub fn finish(self) -> Vec<Finding> {
+        let mut out = self.findings;
+        let mut over: Vec<(String, (usize, Severity))> = self
+            .counts
+            .into_iter()
+            .filter(|(_, (n, _))| *n > MAX_PER_RULE)
+            .collect();
+        over.sort_by(|a, b| a.0.cmp(&b.0));
+        for (rule, (n, severity)) in over {
+            out.push(more_finding(rule, severity, n - MAX_PER_RULE));
+        }
+        out
     }
 
     /// With the rule's own severity.
@@ -360,39 +384,31 @@ impl Sink {
     }
 }
 
+fn more_finding(rule: String, severity: Severity, n: usize) -> Finding {
+    Finding {
+        rule,
+        severity,
+        location: Location::none(),
+        message: format!(
+            "and {n} more finding{} of this rule in this file (only the first {MAX_PER_RULE} are listed)",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
+}
+
 /// Keeps the first [`MAX_PER_RULE`] findings of each rule, in order, and
 /// replaces the rest by one finding per rule that counts them.
 pub fn cap_findings(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut out = Vec::new();
-    let mut dropped: Vec<(String, Severity, usize)> = Vec::new();
+    let mut sink = Sink {
+        profiles: Profiles::default()
+            .with(Profile::Distribution)
+            .with(Profile::PrintA4),
+        ..Sink::default()
+    };
     for f in findings {
-        let n = seen.entry(f.rule.clone()).or_insert(0);
-        *n += 1;
-        if *n <= MAX_PER_RULE {
-            out.push(f);
-            continue;
-        }
-        match dropped.iter_mut().find(|d| d.0 == f.rule) {
-            Some(d) => {
-                d.2 += 1;
-                d.1 = d.1.max(f.severity);
-            }
-            None => dropped.push((f.rule.clone(), f.severity, 1)),
-        }
+        sink.push(&f.rule, f.severity, f.location, f.message);
     }
-    for (rule, severity, n) in dropped {
-        out.push(Finding {
-            rule,
-            severity,
-            location: Location::none(),
-            message: format!(
-                "and {n} more finding{} of this rule in this file (only the first {MAX_PER_RULE} are listed)",
-                if n == 1 { "" } else { "s" }
-            ),
-        });
-    }
-    out
+    sink.finish()
 }
 
 /// Checks one file: reads it (at most [`MAX_FILE_BYTES`]) and judges it.
@@ -412,7 +428,9 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> FileReport {
         Ok(bytes) => {
             let mut r = check_bytes(&bytes, path, opts);
             if r.kind == FileKind::Epub && opts.epubcheck {
-                epubcheck::run(path, &mut r.findings);
+                let mut found = Vec::new();
+                epubcheck::run(path, &mut found);
+                r.findings.extend(cap_findings(found));
             }
             r
         }
@@ -511,11 +529,11 @@ pub fn check_bytes(bytes: &[u8], path: &Path, opts: &CheckOptions) -> FileReport
             FileKind::Pdf => pages = pdf::check_pdf(bytes, opts, &mut sink),
             FileKind::Unknown => unknown(bytes, &mut sink),
         }
-        (sink.findings, pages)
+        (sink.finish(), pages)
     }));
     match result {
         Ok((findings, pages)) => {
-            report.findings = cap_findings(findings);
+            report.findings = findings;
             report.pages = pages;
         }
         Err(payload) => {

@@ -8,6 +8,7 @@
 use quick_xml::events::Event;
 
 use std::cell::Cell;
+use std::rc::Rc;
 
 pub const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 pub const EPUB_NS: &str = "http://www.idpf.org/2007/ops";
@@ -22,10 +23,11 @@ const MAX_NODES: usize = 2_000_000;
 
 #[derive(Debug, Clone)]
 pub struct Element {
-    pub ns: String,
+    /// Shared by every element of the namespace (memory on big documents).
+    pub ns: Rc<str>,
     pub local: String,
     /// Attributes: (namespace or "", local name, value).
-    pub attrs: Vec<(String, String, String)>,
+    pub attrs: Vec<(Rc<str>, Rc<str>, String)>,
     pub children: Vec<Node>,
     /// Line and column of the start tag.
     pub line: u32,
@@ -34,7 +36,8 @@ pub struct Element {
 
 #[derive(Debug, Clone)]
 pub enum Node {
-    Element(Element),
+    /// Boxed: a child list holds small nodes, whatever their content.
+    Element(Box<Element>),
     Text(String),
 }
 
@@ -47,17 +50,17 @@ impl Element {
     pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|(n, l, _)| n == ns && l == local)
+            .find(|(n, l, _)| &**n == ns && &**l == local)
             .map(|(_, _, v)| v.as_str())
     }
 
     pub fn is(&self, ns: &str, local: &str) -> bool {
-        self.ns == ns && self.local == local
+        &*self.ns == ns && self.local == local
     }
 
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
+            Node::Element(e) => Some(&**e),
             Node::Text(_) => None,
         })
     }
@@ -115,9 +118,22 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
     };
     // Open elements with their namespace scopes: (element, declared prefixes).
     let mut stack: Vec<(Element, Vec<(String, String)>)> = Vec::new();
-    let mut scopes: Vec<Vec<(String, String)>> = vec![vec![
-        ("xml".into(), XML_NS.into()),
-        (String::new(), String::new()),
+    let no_ns: Rc<str> = Rc::from("");
+    // Attribute names repeat: one shared copy of each.
+    let mut names: std::collections::HashMap<String, Rc<str>> = std::collections::HashMap::new();
+    let mut intern = |n: &str| -> Rc<str> {
+        if let Some(r) = names.get(n) {
+            return r.clone();
+        }
+        let r: Rc<str> = Rc::from(n);
+        if names.len() < 10_000 {
+            names.insert(n.to_string(), r.clone());
+        }
+        r
+    };
+    let mut scopes: Vec<Vec<(String, Rc<str>)>> = vec![vec![
+        ("xml".into(), Rc::from(XML_NS)),
+        (String::new(), no_ns.clone()),
     ]];
     let mut root: Option<Element> = None;
     let mut nodes = 0usize;
@@ -172,15 +188,24 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .map_err(|e| malformed(format!("attribute {key}: {e}"), pos))?
                         .into_owned();
+                    // One shared copy of each namespace name per scope.
+                    let uri = |v: &str| -> Rc<str> {
+                        scopes
+                            .iter()
+                            .flat_map(|s| s.iter())
+                            .find(|(_, u)| &**u == v)
+                            .map(|(_, u)| u.clone())
+                            .unwrap_or_else(|| Rc::from(v))
+                    };
                     if key == "xmlns" {
-                        decls.push((String::new(), value.clone()));
+                        decls.push((String::new(), uri(&value)));
                     } else if let Some(p) = key.strip_prefix("xmlns:") {
-                        decls.push((p.to_string(), value.clone()));
+                        decls.push((p.to_string(), uri(&value)));
                     }
                     raw_attrs.push((key, value));
                 }
-                scopes.push(decls.clone());
-                let lookup = |prefix: &str| -> Option<String> {
+                scopes.push(decls);
+                let lookup = |prefix: &str| -> Option<Rc<str>> {
                     scopes
                         .iter()
                         .rev()
@@ -205,7 +230,7 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                     }
                     let (ans, al) = match k.split_once(':') {
                         Some((p, l)) => match lookup(p) {
-                            Some(u) => (u, l.to_string()),
+                            Some(u) => (u, intern(l)),
                             None => {
                                 return Err(malformed(
                                     format!("undeclared namespace prefix {p:?} on attribute {k}"),
@@ -213,7 +238,7 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                                 ));
                             }
                         },
-                        None => (String::new(), k.clone()),
+                        None => (no_ns.clone(), intern(&k)),
                     };
                     attrs.push((ans, al, v));
                 }
@@ -229,20 +254,21 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                 if is_empty {
                     scopes.pop();
                     match stack.last_mut() {
-                        Some((parent, _)) => parent.children.push(Node::Element(el)),
+                        Some((parent, _)) => parent.children.push(Node::Element(Box::new(el))),
                         None => root = Some(el),
                     }
                 } else {
-                    stack.push((el, decls));
+                    stack.push((el, Vec::new()));
                 }
             }
             Event::End(_) => {
-                let Some((el, _)) = stack.pop() else {
+                let Some((mut el, _)) = stack.pop() else {
                     return Err(malformed("end tag without start tag".into(), pos));
                 };
                 scopes.pop();
+                el.children.shrink_to_fit();
                 match stack.last_mut() {
-                    Some((parent, _)) => parent.children.push(Node::Element(el)),
+                    Some((parent, _)) => parent.children.push(Node::Element(Box::new(el))),
                     None => root = Some(el),
                 }
             }
@@ -337,6 +363,9 @@ fn push_text(
         Some((parent, _)) => {
             if let Some(Node::Text(prev)) = parent.children.last_mut() {
                 prev.push_str(s);
+            } else if s.trim().is_empty() {
+                // Whitespace between elements: nothing any rule reads,
+                // and much of a big document's memory.
             } else {
                 parent.children.push(Node::Text(s.to_string()));
             }

@@ -452,4 +452,3 @@ pub fn hand_pdf_binary(objects: &[Vec<u8>]) -> Vec<u8> {
     );
     out
 }
-

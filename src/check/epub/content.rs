@@ -115,7 +115,7 @@ fn element_refs(e: &Element) -> Vec<(&str, Use)> {
         }
     }
     let mut add = |v, u| add(&mut out, v, u);
-    if e.ns == XHTML_NS {
+    if &*e.ns == XHTML_NS {
         match e.local.as_str() {
             "a" | "area" => add(e.attr("href"), Use::Link),
             "link" => {
@@ -143,7 +143,7 @@ fn element_refs(e: &Element) -> Vec<(&str, Use)> {
         if e.local == "video" {
             add(e.attr("poster"), Use::Image);
         }
-    } else if e.ns == SVG_NS {
+    } else if &*e.ns == SVG_NS {
         let href = e.attr_ns(XLINK_NS, "href").or(e.attr("href"));
         match e.local.as_str() {
             "a" => add(href, Use::Link),
@@ -175,7 +175,7 @@ pub(super) fn check_references(
             if let Some(style) = e.attr("style") {
                 check_css_urls(c, path, style, e.line, e.column, sink);
             }
-            match (e.ns.as_str(), e.local.as_str()) {
+            match (&*e.ns, e.local.as_str()) {
                 (XHTML_NS, "script") if is_script_type(e.attr("type")) => {
                     needs.push(("scripted", e.line, e.column))
                 }

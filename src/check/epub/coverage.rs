@@ -197,7 +197,9 @@ pub(super) fn check_coverage(
         let mut none_selected: Option<(u32, u32, Vec<String>, char)> = None;
         let mut ancestors: Vec<ElementKey> = vec![key(&doc.root)];
         let root_style = style_for(&applied, &ancestors, &doc.root, &Style::default());
-        let mut stack: Vec<(&Element, Style, usize)> = vec![(body, root_style, 1)];
+        // Children share their parent's computed style.
+        let mut stack: Vec<(&Element, std::rc::Rc<Style>, usize)> =
+            vec![(body, std::rc::Rc::new(root_style), 1)];
         let rules_per_element: usize = applied.iter().map(|s| s.rules.len()).sum::<usize>().max(1);
         let mut steps = 0usize;
         // Depth-first walk keeping the ancestor path.
@@ -213,7 +215,7 @@ pub(super) fn check_coverage(
             }
             ancestors.truncate(depth);
             ancestors.push(key(e));
-            let st = style_for(&applied, &ancestors, e, &parent_style);
+            let st = std::rc::Rc::new(style_for(&applied, &ancestors, e, &parent_style));
             if matches!(e.local.as_str(), "script" | "style") {
                 // Not rendered text.
                 continue;

@@ -121,6 +121,10 @@ impl Container<'_> {
         if let Some(n) = self.names.get(path) {
             return Some(n);
         }
+        if path.is_ascii() {
+            // ASCII is its own normal form.
+            return None;
+        }
         self.nfc
             .get(&path.nfc().collect::<String>())
             .map(String::as_str)
@@ -257,6 +261,7 @@ pub fn check_epub(bytes: &[u8], opts: &CheckOptions, sink: &mut Sink) {
         names: cd.iter().map(|e| e.name.clone()).collect(),
         nfc: cd
             .iter()
+            .filter(|e| !e.name.is_ascii())
             .map(|e| (e.name.nfc().collect(), e.name.clone()))
             .collect(),
         read_total: 0,
@@ -347,8 +352,13 @@ fn parse_xml(c: &mut Container, name: &str, sink: &mut Sink) -> Option<Element> 
             return None;
         }
     };
-    let text = match std::str::from_utf8(data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&data)) {
-        Ok(t) => t.to_string(),
+    let bom = if data.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let text = match std::str::from_utf8(&data[bom..]) {
+        Ok(t) => t,
         Err(e) => {
             sink.error(
                 "epub.xml.malformed",

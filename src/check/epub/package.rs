@@ -166,6 +166,9 @@ pub(super) fn check_package(c: &mut Container, opts: &CheckOptions, sink: &mut S
                 .is_some_and(|p| p.trim() == "schema:accessibilityFeature")
             && e.text().trim() == "printPageNumbers"
     });
+    drop(meta_children);
+    // The package tree is no longer needed: free it before the documents.
+    drop(opf);
     let pkg = Package {
         path: opf_path.clone(),
         epub3,
@@ -308,8 +311,6 @@ pub(super) fn valid_modified(m: &str) -> bool {
 fn manifest(c: &mut Container, opf: &Element, opf_path: &str, sink: &mut Sink) -> Vec<Item> {
     let at = |e: &Element| Location::entry_at(opf_path, e.line, e.column);
     let mut items: Vec<Item> = Vec::new();
-    let mut ids = HashSet::new();
-    let mut paths = HashSet::new();
     let manifest_items = opf
         .elements()
         .filter(|e| e.is(OPF_NS, "manifest"))
@@ -333,22 +334,6 @@ fn manifest(c: &mut Container, opf: &Element, opf_path: &str, sink: &mut Sink) -
                 }
             }
         };
-        if !ids.insert(id.clone()) {
-            sink.error(
-                "epub.opf.manifest-duplicate",
-                at(e),
-                format!("two manifest items have id {id:?}"),
-            );
-        }
-        if let Some(p) = &path
-            && !paths.insert(p.clone())
-        {
-            sink.error(
-                "epub.opf.manifest-duplicate",
-                at(e),
-                format!("two manifest items name the file {p:?}"),
-            );
-        }
         items.push(Item {
             id,
             path,
@@ -364,6 +349,28 @@ fn manifest(c: &mut Container, opf: &Element, opf_path: &str, sink: &mut Sink) -
             line: e.line,
             column: e.column,
         });
+    }
+    // Duplicates, found on the finished list (borrowed keys: no copies).
+    let mut ids: HashSet<&str> = HashSet::new();
+    let mut paths: HashSet<&str> = HashSet::new();
+    for it in &items {
+        let at = Location::entry_at(opf_path, it.line, it.column);
+        if !ids.insert(&it.id) {
+            sink.error(
+                "epub.opf.manifest-duplicate",
+                at.clone(),
+                format!("two manifest items have id {:?}", it.id),
+            );
+        }
+        if let Some(p) = &it.path
+            && !paths.insert(p)
+        {
+            sink.error(
+                "epub.opf.manifest-duplicate",
+                at,
+                format!("two manifest items name the file {p:?}"),
+            );
+        }
     }
     for it in &items {
         let Some(path) = &it.path else { continue };
@@ -387,7 +394,7 @@ fn manifest(c: &mut Container, opf: &Element, opf_path: &str, sink: &mut Sink) -
         if n == "mimetype" || n.starts_with("META-INF/") || *n == opf_path || n.ends_with('/') {
             continue;
         }
-        if !paths.contains(n) {
+        if !paths.contains(n.as_str()) {
             sink.report(
                 "epub.opf.file-not-in-manifest",
                 Location::entry(n),
