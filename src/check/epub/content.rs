@@ -184,6 +184,11 @@ pub(super) fn check_references(
                 (SVG_NS, "svg") if doc.media_type != "image/svg+xml" => {
                     needs.push(("svg", e.line, e.column))
                 }
+                (MATHML_NS, "math") if !pkg.epub3 => sink.error(
+                    "epub.xhtml.namespace",
+                    Location::entry_at(path, e.line, e.column),
+                    "EPUB 2 content documents do not allow MathML",
+                ),
                 (MATHML_NS, "math") => needs.push(("mathml", e.line, e.column)),
                 (EPUB_NS, "switch") => needs.push(("switch", e.line, e.column)),
                 _ => {}
