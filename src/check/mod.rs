@@ -13,6 +13,7 @@ pub mod epubcheck;
 pub mod pdf;
 pub mod pdffilter;
 pub mod pdflex;
+pub mod pdfpages;
 pub mod pdfread;
 pub mod report;
 pub mod rules;

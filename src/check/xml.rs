@@ -118,23 +118,14 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
     };
     // Open elements with their namespace scopes: (element, declared prefixes).
     let mut stack: Vec<(Element, Vec<(String, String)>)> = Vec::new();
-    let no_ns: Rc<str> = Rc::from("");
-    // Attribute names repeat: one shared copy of each.
-    let mut names: std::collections::HashMap<String, Rc<str>> = std::collections::HashMap::new();
-    let mut intern = |n: &str| -> Rc<str> {
-        if let Some(r) = names.get(n) {
-            return r.clone();
-        }
-        let r: Rc<str> = Rc::from(n);
-        if names.len() < 10_000 {
-            names.insert(n.to_string(), r.clone());
-        }
-        r
+    let mut names = Names {
+        scopes: vec![vec![
+            ("xml".into(), Rc::from(XML_NS)),
+            (String::new(), Rc::from("")),
+        ]],
+        shared: std::collections::HashMap::new(),
+        no_ns: Rc::from(""),
     };
-    let mut scopes: Vec<Vec<(String, Rc<str>)>> = vec![vec![
-        ("xml".into(), Rc::from(XML_NS)),
-        (String::new(), no_ns.clone()),
-    ]];
     let mut root: Option<Element> = None;
     let mut nodes = 0usize;
     // XHTML 1.x DTDs declare the HTML 4 entities (&nbsp; ...).
@@ -178,81 +169,11 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                         pos,
                     ));
                 }
-                let qname = String::from_utf8_lossy(s.name().as_ref().as_bytes()).into_owned();
-                let mut raw_attrs = Vec::new();
-                let mut decls = Vec::new();
-                for a in s.attributes() {
-                    let a = a.map_err(|e| malformed(format!("attribute: {e}"), pos))?;
-                    let key = String::from_utf8_lossy(a.key.as_ref().as_bytes()).into_owned();
-                    let value = a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|e| malformed(format!("attribute {key}: {e}"), pos))?
-                        .into_owned();
-                    // One shared copy of each namespace name per scope.
-                    let uri = |v: &str| -> Rc<str> {
-                        scopes
-                            .iter()
-                            .flat_map(|s| s.iter())
-                            .find(|(_, u)| &**u == v)
-                            .map(|(_, u)| u.clone())
-                            .unwrap_or_else(|| Rc::from(v))
-                    };
-                    if key == "xmlns" {
-                        decls.push((String::new(), uri(&value)));
-                    } else if let Some(p) = key.strip_prefix("xmlns:") {
-                        decls.push((p.to_string(), uri(&value)));
-                    }
-                    raw_attrs.push((key, value));
-                }
-                scopes.push(decls);
-                let lookup = |prefix: &str| -> Option<Rc<str>> {
-                    scopes
-                        .iter()
-                        .rev()
-                        .flat_map(|s| s.iter())
-                        .find(|(p, _)| p == prefix)
-                        .map(|(_, u)| u.clone())
-                };
-                let (prefix, local) = match qname.split_once(':') {
-                    Some((p, l)) => (p, l),
-                    None => ("", qname.as_str()),
-                };
-                let Some(ns) = lookup(prefix) else {
-                    return Err(malformed(
-                        format!("undeclared namespace prefix {prefix:?}"),
-                        pos,
-                    ));
-                };
-                let mut attrs = Vec::new();
-                for (k, v) in raw_attrs {
-                    if k == "xmlns" || k.starts_with("xmlns:") {
-                        continue;
-                    }
-                    let (ans, al) = match k.split_once(':') {
-                        Some((p, l)) => match lookup(p) {
-                            Some(u) => (u, intern(l)),
-                            None => {
-                                return Err(malformed(
-                                    format!("undeclared namespace prefix {p:?} on attribute {k}"),
-                                    pos,
-                                ));
-                            }
-                        },
-                        None => (no_ns.clone(), intern(&k)),
-                    };
-                    attrs.push((ans, al, v));
-                }
                 let (line, column) = at(pos);
-                let el = Element {
-                    ns,
-                    local: local.to_string(),
-                    attrs,
-                    children: Vec::new(),
-                    line,
-                    column,
-                };
+                let el =
+                    start_element(&s, &mut names, line, column).map_err(|m| malformed(m, pos))?;
                 if is_empty {
-                    scopes.pop();
+                    names.scopes.pop();
                     match stack.last_mut() {
                         Some((parent, _)) => parent.children.push(Node::Element(Box::new(el))),
                         None => root = Some(el),
@@ -265,7 +186,7 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                 let Some((mut el, _)) = stack.pop() else {
                     return Err(malformed("end tag without start tag".into(), pos));
                 };
-                scopes.pop();
+                names.scopes.pop();
                 el.children.shrink_to_fit();
                 match stack.last_mut() {
                     Some((parent, _)) => parent.children.push(Node::Element(Box::new(el))),
@@ -319,6 +240,108 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
         ));
     }
     root.ok_or_else(|| malformed("no root element".into(), text.len() as u64))
+}
+
+/// Names while parsing: the namespace declarations in scope, and one
+/// shared copy of each attribute name (names repeat; memory counts on
+/// big documents).
+struct Names {
+    scopes: Vec<Vec<(String, Rc<str>)>>,
+    shared: std::collections::HashMap<String, Rc<str>>,
+    no_ns: Rc<str>,
+}
+
+impl Names {
+    fn intern(&mut self, n: &str) -> Rc<str> {
+        if let Some(r) = self.shared.get(n) {
+            return r.clone();
+        }
+        let r: Rc<str> = Rc::from(n);
+        if self.shared.len() < 10_000 {
+            self.shared.insert(n.to_string(), r.clone());
+        }
+        r
+    }
+
+    /// The namespace name `v`, shared with an equal one in scope.
+    fn uri(&self, v: &str) -> Rc<str> {
+        self.scopes
+            .iter()
+            .flat_map(|s| s.iter())
+            .find(|(_, u)| &**u == v)
+            .map(|(_, u)| u.clone())
+            .unwrap_or_else(|| Rc::from(v))
+    }
+
+    fn lookup(&self, prefix: &str) -> Option<Rc<str>> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter())
+            .find(|(p, _)| p == prefix)
+            .map(|(_, u)| u.clone())
+    }
+}
+
+/// Reads a start tag: opens its namespace scope and resolves the names of
+/// the element and its attributes.
+fn start_element(
+    s: &quick_xml::events::BytesStart,
+    names: &mut Names,
+    line: u32,
+    column: u32,
+) -> Result<Element, String> {
+    let qname = String::from_utf8_lossy(s.name().as_ref().as_bytes()).into_owned();
+    let mut raw_attrs = Vec::new();
+    let mut decls = Vec::new();
+    for a in s.attributes() {
+        let a = a.map_err(|e| format!("attribute: {e}"))?;
+        let key = String::from_utf8_lossy(a.key.as_ref().as_bytes()).into_owned();
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| format!("attribute {key}: {e}"))?
+            .into_owned();
+        if key == "xmlns" {
+            decls.push((String::new(), names.uri(&value)));
+        } else if let Some(p) = key.strip_prefix("xmlns:") {
+            decls.push((p.to_string(), names.uri(&value)));
+        }
+        raw_attrs.push((key, value));
+    }
+    names.scopes.push(decls);
+    let (prefix, local) = match qname.split_once(':') {
+        Some((p, l)) => (p, l),
+        None => ("", qname.as_str()),
+    };
+    let ns = names
+        .lookup(prefix)
+        .ok_or_else(|| format!("undeclared namespace prefix {prefix:?}"))?;
+    let mut attrs = Vec::new();
+    for (k, v) in raw_attrs {
+        if k == "xmlns" || k.starts_with("xmlns:") {
+            continue;
+        }
+        let (ans, al) = match k.split_once(':') {
+            Some((p, l)) => match names.lookup(p) {
+                Some(u) => (u, names.intern(l)),
+                None => {
+                    return Err(format!(
+                        "undeclared namespace prefix {p:?} on attribute {k}"
+                    ));
+                }
+            },
+            None => (names.no_ns.clone(), names.intern(&k)),
+        };
+        attrs.push((ans, al, v));
+    }
+    Ok(Element {
+        ns,
+        local: local.to_string(),
+        attrs,
+        children: Vec::new(),
+        line,
+        column,
+    })
 }
 
 /// Line and column of byte offsets asked in increasing order.

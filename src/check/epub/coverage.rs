@@ -190,75 +190,89 @@ pub(super) fn check_coverage(
         if let Some(s) = inline.get(path) {
             applied.push(s);
         }
-        let Some(body) = doc.root.elements().find(|e| e.local == "body") else {
+        walk_document(path, doc, &applied, &faces, &parsed, opts, sink);
+    }
+}
+
+/// Walks one document's body with the cascade, and reports the characters
+/// no selected font covers.
+fn walk_document(
+    path: &str,
+    doc: &Doc,
+    applied: &[&Stylesheet],
+    faces: &[LoadedFace],
+    parsed: &[(usize, Option<ttf_parser::Face>)],
+    opts: &CheckOptions,
+    sink: &mut Sink,
+) {
+    let Some(body) = doc.root.elements().find(|e| e.local == "body") else {
+        return;
+    };
+    let mut missing: BTreeMap<char, Missing> = BTreeMap::new();
+    let mut none_selected: Option<(u32, u32, Vec<String>, char)> = None;
+    let mut ancestors: Vec<ElementKey> = vec![key(&doc.root)];
+    let root_style = style_for(applied, &ancestors, &doc.root, &Style::default());
+    // Children share their parent's computed style.
+    let mut stack: Vec<(&Element, std::rc::Rc<Style>, usize)> =
+        vec![(body, std::rc::Rc::new(root_style), 1)];
+    let rules_per_element: usize = applied.iter().map(|s| s.rules.len()).sum::<usize>().max(1);
+    let mut steps = 0usize;
+    // Depth-first walk keeping the ancestor path.
+    while let Some((e, parent_style, depth)) = stack.pop() {
+        steps += rules_per_element;
+        if steps > MAX_STYLE_STEPS {
+            sink.report(
+                "epub.limits",
+                Location::entry(path),
+                format!("too many elements × CSS rules to compute fonts (over {MAX_STYLE_STEPS}); glyph coverage not checked past this point"),
+            );
+            break;
+        }
+        ancestors.truncate(depth);
+        ancestors.push(key(e));
+        let st = std::rc::Rc::new(style_for(applied, &ancestors, e, &parent_style));
+        if matches!(e.local.as_str(), "script" | "style") {
+            // Not rendered text.
             continue;
-        };
-        let mut missing: BTreeMap<char, Missing> = BTreeMap::new();
-        let mut none_selected: Option<(u32, u32, Vec<String>, char)> = None;
-        let mut ancestors: Vec<ElementKey> = vec![key(&doc.root)];
-        let root_style = style_for(&applied, &ancestors, &doc.root, &Style::default());
-        // Children share their parent's computed style.
-        let mut stack: Vec<(&Element, std::rc::Rc<Style>, usize)> =
-            vec![(body, std::rc::Rc::new(root_style), 1)];
-        let rules_per_element: usize = applied.iter().map(|s| s.rules.len()).sum::<usize>().max(1);
-        let mut steps = 0usize;
-        // Depth-first walk keeping the ancestor path.
-        while let Some((e, parent_style, depth)) = stack.pop() {
-            steps += rules_per_element;
-            if steps > MAX_STYLE_STEPS {
-                sink.report(
-                    "epub.limits",
-                    Location::entry(path),
-                    format!("too many elements × CSS rules to compute fonts (over {MAX_STYLE_STEPS}); glyph coverage not checked past this point"),
-                );
-                break;
+        }
+        for n in e.children.iter().rev() {
+            if let Node::Element(child) = n {
+                stack.push((child, st.clone(), depth + 1));
             }
-            ancestors.truncate(depth);
-            ancestors.push(key(e));
-            let st = std::rc::Rc::new(style_for(&applied, &ancestors, e, &parent_style));
-            if matches!(e.local.as_str(), "script" | "style") {
-                // Not rendered text.
-                continue;
-            }
-            for n in e.children.iter().rev() {
-                if let Node::Element(child) = n {
-                    stack.push((child, st.clone(), depth + 1));
-                }
-            }
-            for n in &e.children {
-                let Node::Text(t) = n else { continue };
-                for ch in t.chars().filter(|c| !ignorable(*c)) {
-                    match covered(ch, &st, &faces, &parsed, opts) {
-                        Coverage::Yes => {}
-                        Coverage::NoEmbeddedFont => {
-                            if none_selected.is_none() {
-                                none_selected = Some((e.line, e.column, st.family.clone(), ch));
-                            }
+        }
+        for n in &e.children {
+            let Node::Text(t) = n else { continue };
+            for ch in t.chars().filter(|c| !ignorable(*c)) {
+                match covered(ch, &st, faces, parsed, opts) {
+                    Coverage::Yes => {}
+                    Coverage::NoEmbeddedFont => {
+                        if none_selected.is_none() {
+                            none_selected = Some((e.line, e.column, st.family.clone(), ch));
                         }
-                        Coverage::Missing(tried, fallback) => {
-                            let m = missing
-                                .entry(ch)
-                                .or_insert((0, e.line, e.column, tried, fallback));
-                            m.0 += 1;
-                        }
+                    }
+                    Coverage::Missing(tried, fallback) => {
+                        let m = missing
+                            .entry(ch)
+                            .or_insert((0, e.line, e.column, tried, fallback));
+                        m.0 += 1;
                     }
                 }
             }
         }
-        if let Some((line, column, fam, ch)) = none_selected {
-            sink.report(
-                "epub.font.none-selected",
-                Location::entry_at(path, line, column),
-                format!(
-                    "text (first {:?}) is set in font-family [{}], which names no embedded @font-face font{}",
-                    ch,
-                    fam.join(", "),
-                    if opts.allow_generic_fallback { "" } else { " (generic families count only with --allow-generic-fallback)" }
-                ),
-            );
-        }
-        report_missing(path, missing, opts, sink);
     }
+    if let Some((line, column, fam, ch)) = none_selected {
+        sink.report(
+            "epub.font.none-selected",
+            Location::entry_at(path, line, column),
+            format!(
+                "text (first {:?}) is set in font-family [{}], which names no embedded @font-face font{}",
+                ch,
+                fam.join(", "),
+                if opts.allow_generic_fallback { "" } else { " (generic families count only with --allow-generic-fallback)" }
+            ),
+        );
+    }
+    report_missing(path, missing, opts, sink);
 }
 
 /// A missing character: count, first place, fonts tried, and whether a

@@ -368,7 +368,7 @@ fn parse_xml(c: &mut Container, name: &str, sink: &mut Sink) -> Option<Element> 
             return None;
         }
     };
-    match xml::parse(&text) {
+    match xml::parse(text) {
         Ok(e) => Some(e),
         Err(XmlError::Malformed(m, l, col)) => {
             sink.error(
