@@ -156,6 +156,7 @@ pub const RULES: &[Rule] = &[
     r("epub.opf.nav-missing", E, "EPUB 3: no manifest item has the `nav` property [RSC-005]"),
     r("epub.opf.ncx-missing", E, "EPUB 2: the spine names no NCX (`toc` attribute) [RSC-005, OPF-050]"),
     r("epub.xhtml.namespace", E, "an XHTML document's root is not `html` in the XHTML namespace, or an EPUB 2 one uses MathML [RSC-005]"),
+    r("epub.xhtml.id", E, "EPUB 2: an id is not an XML name (a leading digit, a colon) [RSC-005]"),
     r("epub.xhtml.lang-mismatch", E, "`lang` and `xml:lang` on one element differ [RSC-005]"),
     r("epub.nav.toc-missing", E, "the navigation document has no `nav epub:type=\"toc\"` [RSC-005]"),
     r("epub.nav.toc-order", W, "the TOC entries are not in spine order [NAV-011]"),

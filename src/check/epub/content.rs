@@ -74,6 +74,22 @@ pub(super) fn load_documents(
                 }
             }
         }
+        if !pkg.epub3 {
+            // XHTML 1.1 ids are XML names: no leading digit, no colon.
+            if let Some(e) = all
+                .iter()
+                .find(|e| e.attr("id").is_some_and(|i| !is_xml_name(i.trim())))
+            {
+                sink.error(
+                    "epub.xhtml.id",
+                    Location::entry_at(path, e.line, e.column),
+                    format!(
+                        "id {:?} is not an XML name, as EPUB 2 requires",
+                        e.attr("id").unwrap_or("")
+                    ),
+                );
+            }
+        }
         let ids: HashSet<String> = all
             .iter()
             .filter_map(|e| e.attr("id").or(e.attr_ns(XML_NS, "id")))
@@ -89,6 +105,13 @@ pub(super) fn load_documents(
         );
     }
     docs
+}
+
+/// An XML name without colons (NCName).
+fn is_xml_name(s: &str) -> bool {
+    let mut cs = s.chars();
+    cs.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && cs.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '\u{B7}'))
 }
 
 /// How a reference uses its target.

@@ -33,6 +33,9 @@ fn component_text(part: &str) -> Option<String> {
     if let Some(t) = glyphname_to_unicode(part) {
         return Some(t.to_string());
     }
+    if let Some(c) = numeric_name(part) {
+        return Some(c.to_string());
+    }
     let scalar = |h: &str| u32::from_str_radix(h, 16).ok().and_then(char::from_u32);
     if let Some(hex) = part.strip_prefix("uni")
         && !hex.is_empty()
@@ -52,6 +55,20 @@ fn component_text(part: &str) -> Option<String> {
         return scalar(hex).map(String::from);
     }
     None
+}
+
+/// pdftotext's reading of names that only number a glyph, as bitmap
+/// (Type 3) fonts have them: one or two letters and the character code
+/// (`a65`, `g7`, `c200`) stand for the character of that number, control
+/// characters included, as pdftotext gives them.
+fn numeric_name(name: &str) -> Option<char> {
+    let digits = name.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let letters = name.len() - digits.len();
+    if !(1..=2).contains(&letters) || digits.is_empty() || digits.len() > 3 {
+        return None;
+    }
+    let code: u32 = digits.parse().ok().filter(|c| *c < 256)?;
+    char::from_u32(code)
 }
 
 fn base_encoding(name: &[u8]) -> Option<Encoding> {
@@ -270,7 +287,9 @@ mod tests {
         assert_eq!(glyph_text("u1F600").as_deref(), Some("😀"));
         assert_eq!(glyph_text("f_i").as_deref(), Some("fi"));
         assert_eq!(glyph_text("a.sc").as_deref(), Some("a"));
-        assert_eq!(glyph_text("g123"), None);
+        assert_eq!(glyph_text("a65").as_deref(), Some("A"));
+        assert_eq!(glyph_text("g123").as_deref(), Some("{"));
+        assert_eq!(glyph_text("glyph12345"), None);
     }
 
     #[test]
