@@ -384,8 +384,14 @@ fn fuzz_regressions_do_not_panic() {
     for entry in entries {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
-        let mut sink = bindery::check::Sink::default();
-        let opts = CheckOptions::default();
+        let opts = CheckOptions {
+            paper: Some(bindery::check::Paper::a4()),
+            ..profiles(&[
+                bindery::check::Profile::Distribution,
+                bindery::check::Profile::PrintA4,
+            ])
+        };
+        let mut sink = bindery::check::Sink::new(&opts);
         // Straight into the readers: a panic fails this test.
         bindery::check::epub::check_epub(&bytes, &opts, &mut sink);
         bindery::check::pdf::check_pdf(&bytes, &opts, &mut sink);
