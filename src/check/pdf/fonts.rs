@@ -366,8 +366,9 @@ fn check_font(
                             "pdf.font.tounicode-invalid",
                             format!("the ToUnicode map of font {name} maps no codes"),
                         );
+                    } else {
+                        fm.map = Some(tu);
                     }
-                    fm.map = Some(tu);
                 }
                 Err(e) => push(
                     sink,

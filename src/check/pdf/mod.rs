@@ -147,7 +147,7 @@ pub(super) fn report_err(
     loc: Location,
     what: &str,
 ) {
-    sink.error(rule_for(e, default), loc, format!("{what}: {e}"));
+    sink.report(rule_for(e, default), loc, format!("{what}: {e}"));
 }
 
 // ---------------------------------------------------------------- pages

@@ -194,7 +194,7 @@ pub fn check_outline(
     let mut bad = 0;
     while let Some((item, depth)) = stack.pop() {
         if depth > 64 || entries > 100_000 {
-            sink.error(
+            sink.report(
                 "pdf.limits",
                 Location::none(),
                 "the outline is too deep or too large",
@@ -205,7 +205,7 @@ pub fn check_outline(
         if let Some((n, g)) = id
             && !seen.insert(n)
         {
-            sink.error(
+            sink.report(
                 "pdf.structure.loop",
                 Location::object(n, g),
                 format!("the outline reaches entry {n} {g} R twice (a loop)"),
@@ -226,7 +226,7 @@ pub fn check_outline(
             }
         };
         let Some(d) = node.as_dict() else {
-            sink.error(
+            sink.report(
                 "pdf.outline.bad-target",
                 Location::none(),
                 "an outline entry is not a dictionary",
@@ -251,7 +251,7 @@ pub fn check_outline(
                 if let Err(why) = resolve_dest(doc, cat, &dest, page_ids, page_count) {
                     bad += 1;
                     if bad <= MAX_LISTED {
-                        sink.error(
+                        sink.report(
                             "pdf.outline.bad-target",
                             loc(),
                             format!("outline entry \"{title}\": {why}"),
@@ -263,7 +263,7 @@ pub fn check_outline(
                 if !d.contains("A") {
                     bad += 1;
                     if bad <= MAX_LISTED {
-                        sink.error(
+                        sink.report(
                             "pdf.outline.bad-target",
                             loc(),
                             format!("outline entry \"{title}\" has no destination"),
@@ -274,7 +274,7 @@ pub fn check_outline(
             Err(why) => {
                 bad += 1;
                 if bad <= MAX_LISTED {
-                    sink.error(
+                    sink.report(
                         "pdf.outline.bad-target",
                         loc(),
                         format!("outline entry \"{title}\": {why}"),
@@ -320,7 +320,7 @@ pub fn check_links(
             if let Some(why) = problem {
                 bad += 1;
                 if bad <= MAX_LISTED {
-                    sink.error(
+                    sink.report(
                         "pdf.link.unresolved",
                         Location::page(i + 1),
                         format!("internal link: {why}"),
@@ -330,7 +330,7 @@ pub fn check_links(
         }
     }
     if bad > MAX_LISTED {
-        sink.error(
+        sink.report(
             "pdf.link.unresolved",
             Location::none(),
             format!("and {} more unresolved internal links", bad - MAX_LISTED),
