@@ -283,7 +283,11 @@ fn list_rules() {
     );
     assert_eq!(
         line("pdf.font.no-tounicode"),
-        "pdf.font.no-tounicode error default"
+        "pdf.font.no-tounicode warning default"
+    );
+    assert_eq!(
+        line("pdf.text.searchable"),
+        "pdf.text.searchable error distribution"
     );
     assert_eq!(
         line("pdf.print.page-a4"),
