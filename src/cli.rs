@@ -208,18 +208,27 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         return Ok(0);
     }
     let paths: Vec<PathBuf> = report.written.iter().map(|w| w.path.clone()).collect();
-    let mut opts = crate::check::CheckOptions::default();
-    if let Some((w, h)) = report.written.iter().find_map(|w| w.expect.page_size_pt) {
-        opts.paper = crate::check::Paper {
+    // What the editions promise chooses the profiles: the page size of the
+    // print edition, and whether the EPUB embeds its fonts (a book without
+    // embedded fonts is not judged by the distribution rules).
+    let embed_fonts = report
+        .written
+        .iter()
+        .filter(|w| w.path.extension().is_some_and(|e| e == "epub"))
+        .all(|w| w.expect.embeds_fonts);
+    let paper = match report.written.iter().find_map(|w| w.expect.page_size_pt) {
+        Some((w, h)) => crate::check::Paper {
             name: format!(
-                "{}×{} mm",
+                "{:.0}×{:.0} mm",
                 w / crate::style::PT_PER_MM,
                 h / crate::style::PT_PER_MM
             ),
             width_pt: f64::from(w),
             height_pt: f64::from(h),
-        };
-    }
+        },
+        None => crate::check::Paper::a4(),
+    };
+    let opts = crate::check::profiles_for_build(embed_fonts, &paper);
     let checked = crate::check::check_files(&paths, &opts);
     let text = crate::check::report::human(&checked, false);
     if checked.exit_code(false) != 0 || reporter.verbosity != Verbosity::Quiet {

@@ -84,6 +84,7 @@ fn an_error_exits_1_with_one_line_per_finding() {
 #[test]
 fn warnings_fail_only_with_deny_warnings() {
     let f = files();
+    // The outline is a distribution rule (a warning).
     bindery()
         .arg("check")
         .arg(&f.no_outline_pdf)
@@ -91,6 +92,16 @@ fn warnings_fail_only_with_deny_warnings() {
         .code(0);
     bindery()
         .args(["check", "--deny-warnings"])
+        .arg(&f.no_outline_pdf)
+        .assert()
+        .code(0);
+    bindery()
+        .args(["check", "--profile", "distribution"])
+        .arg(&f.no_outline_pdf)
+        .assert()
+        .code(0);
+    bindery()
+        .args(["check", "--deny-warnings", "--profile", "distribution"])
         .arg(&f.no_outline_pdf)
         .assert()
         .code(1);
@@ -107,6 +118,11 @@ fn usage_errors_exit_2() {
     bindery().arg("check").assert().code(2);
     bindery()
         .args(["check", "--format", "xml"])
+        .arg(&f.good_pdf)
+        .assert()
+        .code(2);
+    bindery()
+        .args(["check", "--profile", "library"])
         .arg(&f.good_pdf)
         .assert()
         .code(2);
@@ -131,13 +147,49 @@ fn paper_option() {
 fn json_report_follows_the_schema() {
     let f = files();
     let out = bindery()
-        .args(["check", "--format", "json"])
+        .args(["check", "--format", "json", "--profile", "distribution"])
         .arg(&f.bad_epub)
         .arg(&f.no_outline_pdf)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
+    let raw = String::from_utf8(out.stdout.clone()).unwrap();
+    // Keys in the documented order, read from the raw text.
+    // Each key must come after the one before it (searching on from there).
+    let order = |keys: &[&str]| {
+        let mut at = 0;
+        for k in keys {
+            let i = raw[at..]
+                .find(&format!("\"{k}\":"))
+                .unwrap_or_else(|| panic!("{keys:?} out of order at {k}:\n{raw}"));
+            at += i + 1;
+        }
+    };
+    assert!(
+        raw.trim_start()
+            .starts_with("{\n  \"schema\": \"bindery-check/1\""),
+        "{raw}"
+    );
+    order(&[
+        "schema", "passed", "errors", "warnings", "profiles", "files",
+    ]);
+    order(&[
+        "path",
+        "type",
+        "size_bytes",
+        "pages",
+        "errors",
+        "warnings",
+        "findings",
+    ]);
+    order(&[
+        "rule", "severity", "location", "entry", "line", "column", "page", "object", "message",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["profiles"],
+        serde_json::json!(["default", "distribution"])
+    );
     assert_eq!(v["schema"], "bindery-check/1");
     assert_eq!(v["passed"], false);
     let files = v["files"].as_array().unwrap();
@@ -216,8 +268,35 @@ fn list_rules() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), bindery::check::RULES.len());
-    assert!(text.contains("epub.glyph-coverage"));
-    assert!(text.contains("pdf.font.no-tounicode"));
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("{id} not listed"))
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        line("epub.glyph-coverage"),
+        "epub.glyph-coverage error distribution"
+    );
+    assert_eq!(
+        line("pdf.font.no-tounicode"),
+        "pdf.font.no-tounicode warning default"
+    );
+    assert_eq!(
+        line("pdf.text.searchable"),
+        "pdf.text.searchable error distribution"
+    );
+    assert_eq!(
+        line("pdf.print.page-a4"),
+        "pdf.print.page-a4 error print-a4"
+    );
+    assert_eq!(
+        line("epub.nav.toc-order"),
+        "epub.nav.toc-order warning default"
+    );
 }
 
 #[test]
@@ -267,5 +346,84 @@ fn epubcheck_messages_are_merged() {
         0,
         "{}",
         v["files"][1]
+    );
+}
+
+#[test]
+fn output_file_with_human_format_still_prints_the_summary() {
+    let f = files();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.txt");
+    let out = bindery()
+        .args(["check", "-o"])
+        .arg(&report)
+        .arg(&f.bad_epub)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("FAIL: 1 file, "), "{stderr}");
+    assert!(
+        !stderr.contains("error epub."),
+        "findings belong in the file: {stderr}"
+    );
+    let written = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        written.contains("error epub.opf.manifest-missing-file"),
+        "{written}"
+    );
+}
+
+#[test]
+fn devices_and_fifos_are_refused_without_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.epub");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let out = bindery()
+        .arg("check")
+        .arg(&fifo)
+        .arg("/dev/zero")
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error file.not-regular") && text.contains("FIFO"),
+        "{text}"
+    );
+    assert!(text.contains("character device"), "{text}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
+fn repeated_findings_are_capped_with_a_count() {
+    // 60 broken links in one chapter: 20 listed, then one count.
+    let mut files = good_epub_files();
+    let links: String = (0..60)
+        .map(|i| format!("<a href=\"gone{i}.xhtml\">x</a>"))
+        .collect();
+    edit(
+        &mut files,
+        "OEBPS/text/ch1.xhtml",
+        "<p>",
+        &format!("<p>{links}</p><p>"),
+    );
+    let r = check(&epub_from(&files));
+    let broken: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "epub.link.broken")
+        .collect();
+    assert_eq!(broken.len(), bindery::check::MAX_PER_RULE + 1);
+    assert!(
+        broken.last().unwrap().message.contains("40 more findings"),
+        "{:?}",
+        broken.last()
     );
 }

@@ -112,7 +112,8 @@ fn without_page_furniture(text: &str) -> String {
 #[test]
 fn pdf_edition() {
     let pdf = edition("BINDERY_EDITION_PDF", "pdf");
-    let r = check_file(&pdf, &CheckOptions::default());
+    let opts = bindery::check::profiles_for_build(true, &bindery::check::Paper::a4());
+    let r = check_file(&pdf, &opts);
     assert_clean(&r);
     let q = Command::new("qpdf")
         .arg("--check")
@@ -159,9 +160,66 @@ fn epub_edition() {
     let epub = edition("BINDERY_EDITION_EPUB", "epub");
     let opts = CheckOptions {
         epubcheck: true,
-        ..CheckOptions::default()
+        ..profiles(&[bindery::check::Profile::Distribution])
     };
     let r = check_file(&epub, &opts);
     // EPUBCheck's messages are merged: none may be left, warnings included.
     assert_clean(&r);
+}
+
+#[test]
+fn build_check_judges_by_the_books_settings() {
+    // A book that embeds no fonts, on Letter paper: `build --check` uses
+    // neither the distribution profile nor print-a4, and passes.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-editions-settings");
+    let _ = std::fs::remove_dir_all(&dir);
+    let book = dir.join("book");
+    std::fs::create_dir_all(&book).unwrap();
+    for e in std::fs::read_dir(repo().join("book")).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), book.join(e.file_name())).unwrap();
+        }
+    }
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    assert!(toml.contains("embed_fonts = true") && toml.contains("[pdf]"));
+    let toml = toml
+        .replace("embed_fonts = true", "embed_fonts = false")
+        .replace(
+            "[pdf]",
+            "[pdf]\npage_width_mm = 215.9\npage_height_mm = 279.4",
+        );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let out = assert_cmd::Command::cargo_bin("bindery")
+        .unwrap()
+        .args(["build", "--check", "--book"])
+        .arg(&book)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("PASS: 2 files"), "{stderr}");
+    // The same EPUB fails the distribution profile: no embedded font.
+    let epub = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "epub"))
+        .unwrap();
+    let r = check_file(&epub, &profiles(&[bindery::check::Profile::Distribution]));
+    assert!(r.has("epub.font.none-selected"), "{:?}", r.findings);
+    // And the Letter PDF is checked against its own paper size.
+    let opts = bindery::check::profiles_for_build(
+        false,
+        &bindery::check::Paper::parse("215.9x279.4mm").unwrap(),
+    );
+    assert!(!opts.has(bindery::check::Profile::PrintA4));
+    assert!(!opts.has(bindery::check::Profile::Distribution));
+    assert!(opts.paper.is_some());
+    let a4 = bindery::check::profiles_for_build(true, &bindery::check::Paper::a4());
+    assert!(
+        a4.has(bindery::check::Profile::PrintA4) && a4.has(bindery::check::Profile::Distribution)
+    );
 }

@@ -34,6 +34,117 @@ fn billion_laughs() -> String {
     s
 }
 
+/// The good EPUB without its 7 MB font, as small as the files below are
+/// meant to be.
+fn light_files() -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = good_epub_files();
+    files.remove("OEBPS/fonts/body.otf");
+    edit(
+        &mut files,
+        "OEBPS/content.opf",
+        r#"<item id="font" href="fonts/body.otf" media-type="font/otf"/>"#,
+        "",
+    );
+    let css = String::from_utf8(files["OEBPS/style.css"].clone()).unwrap();
+    let css: String = css
+        .lines()
+        .filter(|l| !l.starts_with("@font-face"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    files.insert("OEBPS/style.css".into(), css.into_bytes());
+    files
+}
+
+/// A chapter of the light EPUB with `body` in place of its first paragraph.
+fn with_chapter_body(body: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = light_files();
+    edit(
+        &mut files,
+        "OEBPS/text/ch1.xhtml",
+        &format!("<p>{CH1}</p>"),
+        body,
+    );
+    files
+}
+
+/// Files built to make a checker quadratic: many paragraphs, links,
+/// manifest items, styled paragraphs, TOC entries. Each must be checked in
+/// linear time; they need not be wrong.
+pub fn large_files() -> Vec<(&'static str, Vec<u8>)> {
+    const N: usize = 100_000;
+    let mut out = Vec::new();
+    out.push((
+        "100k-paragraphs.epub",
+        epub_from(&with_chapter_body(&"<p>春</p>".repeat(N))),
+    ));
+    out.push((
+        "100k-links.epub",
+        epub_from(&with_chapter_body(&format!(
+            "<p>{}</p>",
+            (0..N)
+                .map(|i| format!("<a href=\"ch2.xhtml#s2\">{i}</a>"))
+                .collect::<String>()
+        ))),
+    ));
+    out.push((
+        "100k-styled.epub",
+        epub_from(&with_chapter_body(
+            &(0..N)
+                .map(|i| {
+                    format!(
+                        "<p class=\"c{}\" style=\"font-family: Body, serif\">春</p>",
+                        i % 50
+                    )
+                })
+                .collect::<String>(),
+        )),
+    ));
+    let mut files = light_files();
+    let items: String = (0..N)
+        .map(|i| {
+            format!("<item id=\"x{i}\" href=\"x/{i}.xhtml\" media-type=\"application/xhtml+xml\"/>")
+        })
+        .collect();
+    edit(
+        &mut files,
+        "OEBPS/content.opf",
+        "<item id=\"css\"",
+        &format!("{items}<item id=\"css\""),
+    );
+    out.push(("100k-manifest-items.epub", epub_from(&files)));
+    let mut files = light_files();
+    let toc: String = (0..N)
+        .map(|i| format!("<li><a href=\"text/ch{}.xhtml\">{i}</a></li>", 1 + i % 2))
+        .collect();
+    edit(
+        &mut files,
+        "OEBPS/nav.xhtml",
+        "</ol>",
+        &format!("{toc}</ol>"),
+    );
+    out.push(("100k-toc-entries.epub", epub_from(&files)));
+    let mut files = light_files();
+    let rules: String = (0..2000)
+        .map(|i| format!(".c{i} p {{ font-family: Body }}\n"))
+        .collect();
+    edit(
+        &mut files,
+        "OEBPS/style.css",
+        "h1 {",
+        &format!("{rules}h1 {{"),
+    );
+    files.insert(
+        "OEBPS/text/ch1.xhtml".into(),
+        String::from_utf8(
+            with_chapter_body(&"<p>春</p>".repeat(N))["OEBPS/text/ch1.xhtml"].clone(),
+        )
+        .unwrap()
+        .into_bytes(),
+    );
+    out.push(("100k-paragraphs-2000-rules.epub", epub_from(&files)));
+    out
+}
+
 /// Every hostile file with the rule it must raise.
 pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let mut out = Vec::new();
@@ -129,7 +240,7 @@ pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let mut pdf_objs: Vec<Vec<u8>> = objs.iter().map(|o| o.clone().into_bytes()).collect();
     pdf_objs[7].extend_from_slice(&bomb);
     pdf_objs[7].extend_from_slice(b"\nendstream");
-    out.push(("flate-bomb.pdf", hand_pdf_bytes(&pdf_objs), "pdf.limits"));
+    out.push(("flate-bomb.pdf", hand_pdf_binary(&pdf_objs), "pdf.limits"));
     out.push(("empty.pdf", Vec::new(), "file.empty"));
     out.push((
         "text.epub",
@@ -143,33 +254,6 @@ pub fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         b"PK\x03\x04\xff\xff\xff\xff garbage".to_vec(),
         "epub.zip.invalid",
     ));
-    out
-}
-
-/// Like `hand_pdf` but with binary object bodies.
-fn hand_pdf_bytes(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 9 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
     out
 }
 
@@ -195,6 +279,21 @@ fn each_hostile_file_is_an_error_quickly() {
             f.message.len() > 10,
             "{name}: message too short: {}",
             f.message
+        );
+    }
+}
+
+#[test]
+fn large_files_are_checked_in_linear_time() {
+    for (name, bytes) in large_files() {
+        let (r, took) = run(name, &bytes);
+        assert!(!r.has("internal.panic"), "{name}: {:?}", r.findings);
+        // Debug build: release times are measured by tests/hostile/measure.sh.
+        assert!(took < 4 * BOUND, "{name} took {took:?}");
+        eprintln!(
+            "{name}: {} bytes, {took:?}, {} findings",
+            bytes.len(),
+            r.findings.len()
         );
     }
 }
@@ -251,6 +350,11 @@ fn write_hostile_files() {
     for (name, bytes, _) in hostile_files() {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
+    let large = dir.join("large");
+    std::fs::create_dir_all(&large).unwrap();
+    for (name, bytes) in large_files() {
+        std::fs::write(large.join(name), bytes).unwrap();
+    }
 }
 
 #[test]
@@ -280,8 +384,14 @@ fn fuzz_regressions_do_not_panic() {
     for entry in entries {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
-        let mut sink = bindery::check::Sink::default();
-        let opts = CheckOptions::default();
+        let opts = CheckOptions {
+            paper: Some(bindery::check::Paper::a4()),
+            ..profiles(&[
+                bindery::check::Profile::Distribution,
+                bindery::check::Profile::PrintA4,
+            ])
+        };
+        let mut sink = bindery::check::Sink::new(&opts);
         // Straight into the readers: a panic fails this test.
         bindery::check::epub::check_epub(&bytes, &opts, &mut sink);
         bindery::check::pdf::check_pdf(&bytes, &opts, &mut sink);

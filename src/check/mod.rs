@@ -11,14 +11,19 @@ pub mod css;
 pub mod epub;
 pub mod epubcheck;
 pub mod pdf;
+pub mod pdffilter;
+pub mod pdflex;
+pub mod pdfpages;
 pub mod pdfread;
 pub mod report;
+pub mod rules;
 pub mod xml;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use crate::diag::Severity;
+pub use rules::{Profile, Profiles, RULES, Rule, rule_info};
 
 /// Files larger than this are not read at all.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -47,6 +52,13 @@ impl Paper {
             width_pt: w * PT_PER_MM,
             height_pt: h * PT_PER_MM,
         }
+    }
+
+    /// Same width and height within the tolerance, in either orientation.
+    pub fn same_size(&self, other: &Paper) -> bool {
+        let near = |a: f64, b: f64| (a - b).abs() <= PAPER_TOLERANCE_PT;
+        (near(self.width_pt, other.width_pt) && near(self.height_pt, other.height_pt))
+            || (near(self.width_pt, other.height_pt) && near(self.height_pt, other.width_pt))
     }
 
     /// `A4`, `A5`, `Letter`, `Legal` or `WxHmm` (e.g. `148x210mm`).
@@ -95,10 +107,13 @@ impl Paper {
 }
 
 /// What to check and how strictly.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
-    /// The expected size of every PDF page.
-    pub paper: Paper,
+    /// The expected size of every PDF page (`--paper`); no page-size rule
+    /// without it (the print-a4 profile checks A4 on its own).
+    pub paper: Option<Paper>,
+    /// The profiles in force; the default profile always is.
+    pub profiles: Profiles,
     /// Count a generic CSS family (`serif`, `sans-serif`, ...) listed in a
     /// `font-family` as covering every character (the reader's own font).
     pub allow_generic_fallback: bool,
@@ -106,13 +121,27 @@ pub struct CheckOptions {
     pub epubcheck: bool,
 }
 
-impl Default for CheckOptions {
-    fn default() -> Self {
-        CheckOptions {
-            paper: Paper::a4(),
-            allow_generic_fallback: false,
-            epubcheck: false,
-        }
+impl CheckOptions {
+    pub fn has(&self, p: Profile) -> bool {
+        self.profiles.has(p)
+    }
+}
+
+/// The profiles that judge a book built with these settings: a library's
+/// `distribution` rules when its EPUB embeds fonts, `print-a4` when its
+/// PDF is A4, and the book's own page size as `--paper`.
+pub fn profiles_for_build(embed_fonts: bool, paper: &Paper) -> CheckOptions {
+    let mut profiles = Profiles::default();
+    if embed_fonts {
+        profiles = profiles.with(Profile::Distribution);
+    }
+    if paper.same_size(&Paper::a4()) {
+        profiles = profiles.with(Profile::PrintA4);
+    }
+    CheckOptions {
+        paper: Some(paper.clone()),
+        profiles,
+        ..CheckOptions::default()
     }
 }
 
@@ -253,6 +282,8 @@ impl FileReport {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub files: Vec<FileReport>,
+    /// The profiles the files were judged by.
+    pub profiles: Profiles,
 }
 
 impl Report {
@@ -274,24 +305,71 @@ impl Report {
     }
 }
 
-/// Collects findings for one file.
+/// Most findings of one rule listed per file; the rest are counted in one
+/// closing finding of that rule.
+pub const MAX_PER_RULE: usize = 20;
+
+/// Collects findings for one file, keeping only the rules of the profiles
+/// in force, and at most [`MAX_PER_RULE`] of each rule (the rest counted
+/// as they come, so a flood of findings costs no memory).
 #[derive(Debug, Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
+    pub profiles: Profiles,
+    counts: std::collections::HashMap<String, (usize, Severity)>,
 }
 
 impl Sink {
+    pub fn new(opts: &CheckOptions) -> Self {
+        Sink {
+            profiles: opts.profiles,
+            ..Sink::default()
+        }
+    }
+
     pub fn push(&mut self, rule: &str, severity: Severity, location: Location, message: String) {
+        let info = rule_info(rule);
         debug_assert!(
-            rule.starts_with("epubcheck.") || rule_info(rule).is_some(),
+            rule.starts_with("epubcheck.") || info.is_some(),
             "rule {rule} is not listed in RULES"
         );
+        if info.is_some_and(|r| !self.profiles.has(r.profile)) {
+            return;
+        }
+        let count = self.counts.entry(rule.to_string()).or_insert((0, severity));
+        count.0 += 1;
+        count.1 = count.1.max(severity);
+        if count.0 > MAX_PER_RULE {
+            return;
+        }
         self.findings.push(Finding {
             rule: rule.to_string(),
             severity,
             location,
             message,
         });
+    }
+
+    /// The findings, with one closing finding per rule that had more than
+    /// [`MAX_PER_RULE`].
+    pub fn finish(self) -> Vec<Finding> {
+        let mut out = self.findings;
+        let mut over: Vec<(String, (usize, Severity))> = self
+            .counts
+            .into_iter()
+            .filter(|(_, (n, _))| *n > MAX_PER_RULE)
+            .collect();
+        over.sort_by(|a, b| a.0.cmp(&b.0));
+        for (rule, (n, severity)) in over {
+            out.push(more_finding(rule, severity, n - MAX_PER_RULE));
+        }
+        out
+    }
+
+    /// With the rule's own severity.
+    pub fn report(&mut self, rule: &str, location: Location, message: impl Into<String>) {
+        let severity = rule_info(rule).map_or(Severity::Error, |r| r.severity);
+        self.push(rule, severity, location, message.into());
     }
 
     pub fn error(&mut self, rule: &str, location: Location, message: impl Into<String>) {
@@ -307,302 +385,37 @@ impl Sink {
     }
 }
 
-/// A rule of the checker: its stable id, usual severity, and what it means.
-#[derive(Debug, Clone, Copy)]
-pub struct Rule {
-    pub id: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-}
-
-const fn rule(id: &'static str, severity: Severity, summary: &'static str) -> Rule {
-    Rule {
-        id,
+fn more_finding(rule: String, severity: Severity, n: usize) -> Finding {
+    Finding {
+        rule,
         severity,
-        summary,
+        location: Location::none(),
+        message: format!(
+            "and {n} more finding{} of this rule in this file (only the first {MAX_PER_RULE} are listed)",
+            if n == 1 { "" } else { "s" }
+        ),
     }
 }
 
-use Severity::{Error as E, Warning as W};
-
-/// Every rule the checker applies. Ids are stable: CI scripts may rely on them.
-pub const RULES: &[Rule] = &[
-    rule("file.unreadable", E, "the file cannot be read"),
-    rule("file.empty", E, "the file is empty"),
-    rule("file.too-large", E, "the file is larger than 256 MiB"),
-    rule(
-        "file.unknown-type",
-        E,
-        "the content is neither an EPUB (ZIP) nor a PDF",
-    ),
-    rule(
-        "internal.panic",
-        E,
-        "the checker failed on this file (a bug; the file is likely broken)",
-    ),
-    rule("epub.zip.invalid", E, "the ZIP container cannot be read"),
-    rule(
-        "epub.zip.limits",
-        E,
-        "too many entries, or an entry too large or too compressed (ZIP bomb)",
-    ),
-    rule(
-        "epub.zip.entry-unreadable",
-        E,
-        "an entry cannot be decompressed (corrupt data or CRC mismatch)",
-    ),
-    rule(
-        "epub.zip.mimetype-first",
-        E,
-        "the first entry is not `mimetype`",
-    ),
-    rule(
-        "epub.zip.mimetype-stored",
-        E,
-        "`mimetype` is compressed instead of stored",
-    ),
-    rule(
-        "epub.zip.mimetype-extra-field",
-        E,
-        "`mimetype` has an extra field in its local header",
-    ),
-    rule(
-        "epub.zip.mimetype-content",
-        E,
-        "`mimetype` does not contain exactly `application/epub+zip`",
-    ),
-    rule(
-        "epub.zip.unsafe-path",
-        E,
-        "an entry name is absolute, contains `..` or a backslash (zip-slip)",
-    ),
-    rule(
-        "epub.zip.duplicate-name",
-        E,
-        "two entries have the same name",
-    ),
-    rule(
-        "epub.limits",
-        E,
-        "a document or stylesheet exceeds the checker's limits",
-    ),
-    rule(
-        "epub.container.missing",
-        E,
-        "`META-INF/container.xml` is missing",
-    ),
-    rule(
-        "epub.container.rootfile",
-        E,
-        "container.xml names no package document, or one that is missing",
-    ),
-    rule(
-        "epub.xml.malformed",
-        E,
-        "an XML document (container, OPF, XHTML, nav) is not well-formed",
-    ),
-    rule(
-        "epub.xml.doctype-entity",
-        E,
-        "a DOCTYPE declares entities (entity expansion is refused)",
-    ),
-    rule(
-        "epub.opf.unique-identifier",
-        E,
-        "the package has no unique identifier, or it names no dc:identifier",
-    ),
-    rule("epub.opf.title", E, "the package has no non-empty dc:title"),
-    rule("epub.opf.language", E, "the package has no dc:language"),
-    rule(
-        "epub.opf.modified",
-        E,
-        "no `dcterms:modified` meta in the form CCYY-MM-DDThh:mm:ssZ",
-    ),
-    rule(
-        "epub.opf.manifest-missing-file",
-        E,
-        "a manifest item names a file that is not in the container",
-    ),
-    rule(
-        "epub.opf.file-not-in-manifest",
-        W,
-        "a file in the container is not listed in the manifest",
-    ),
-    rule(
-        "epub.opf.manifest-duplicate",
-        E,
-        "two manifest items share an id or a file",
-    ),
-    rule(
-        "epub.opf.media-type",
-        E,
-        "a manifest item's media type does not match the file",
-    ),
-    rule(
-        "epub.opf.spine-idref",
-        E,
-        "a spine itemref names no manifest item",
-    ),
-    rule("epub.opf.spine-not-xhtml", E, "a spine item is not XHTML"),
-    rule(
-        "epub.opf.nav-missing",
-        E,
-        "no manifest item has the `nav` property",
-    ),
-    rule(
-        "epub.xhtml.namespace",
-        E,
-        "an XHTML document's root is not `html` in the XHTML namespace",
-    ),
-    rule(
-        "epub.xhtml.lang",
-        E,
-        "an XHTML document's `html` element has no `xml:lang`",
-    ),
-    rule(
-        "epub.nav.toc-missing",
-        E,
-        "the navigation document has no `nav epub:type=\"toc\"`",
-    ),
-    rule(
-        "epub.nav.toc-order",
-        E,
-        "the TOC entries are not in spine order",
-    ),
-    rule(
-        "epub.link.broken",
-        E,
-        "a link or resource reference names a file not in the container",
-    ),
-    rule(
-        "epub.link.fragment",
-        E,
-        "a link's fragment names no id in the target document",
-    ),
-    rule(
-        "epub.font.missing",
-        E,
-        "an @font-face source names a file not in the container",
-    ),
-    rule(
-        "epub.font.unreadable",
-        E,
-        "an embedded font cannot be parsed (WOFF, WOFF2, Adobe obfuscation are not read)",
-    ),
-    rule(
-        "epub.font.none-selected",
-        E,
-        "text whose CSS selects no embedded font (nor an allowed generic family)",
-    ),
-    rule(
-        "epub.glyph-coverage",
-        E,
-        "a character is in no font the CSS selects for it",
-    ),
-    rule(
-        "epubcheck.unavailable",
-        W,
-        "--epubcheck was asked for but EPUBCheck or Java is not installed",
-    ),
-    rule(
-        "epubcheck.failed",
-        E,
-        "EPUBCheck could not be run or its report not read",
-    ),
-    rule(
-        "pdf.parse",
-        E,
-        "the PDF cannot be parsed (no trailer, catalog or page tree)",
-    ),
-    rule(
-        "pdf.truncated",
-        E,
-        "the file does not end with `%%EOF` (truncated)",
-    ),
-    rule(
-        "pdf.xref.damaged",
-        W,
-        "the cross-reference data is damaged; objects were found by scanning",
-    ),
-    rule(
-        "pdf.structure.loop",
-        E,
-        "a reference loop in the page tree, outline or a reference chain",
-    ),
-    rule(
-        "pdf.limits",
-        E,
-        "an object, stream or structure exceeds the checker's limits",
-    ),
-    rule(
-        "pdf.encrypted",
-        E,
-        "the PDF is encrypted: its text cannot be checked",
-    ),
-    rule("pdf.page.none", E, "the document has no pages"),
-    rule(
-        "pdf.page.size",
-        E,
-        "a page is not the expected paper size (±1 pt)",
-    ),
-    rule("pdf.font.not-embedded", E, "a font is not embedded"),
-    rule(
-        "pdf.font.subset-tag",
-        W,
-        "an embedded font's name lacks the six-letter subset tag (ABCDEF+)",
-    ),
-    rule(
-        "pdf.font.no-tounicode",
-        E,
-        "a font has no ToUnicode map (and no standard encoding)",
-    ),
-    rule(
-        "pdf.font.tounicode-invalid",
-        E,
-        "a ToUnicode CMap cannot be read",
-    ),
-    rule(
-        "pdf.text.extract",
-        E,
-        "a page's content cannot be decoded for text extraction",
-    ),
-    rule(
-        "pdf.text.unmapped",
-        E,
-        "a page shows character codes that map to no Unicode text",
-    ),
-    rule(
-        "pdf.outline.missing",
-        W,
-        "the document has no outline (bookmarks)",
-    ),
-    rule(
-        "pdf.outline.bad-target",
-        E,
-        "an outline entry points to no page of the document",
-    ),
-    rule(
-        "pdf.link.unresolved",
-        E,
-        "an internal link points to no page of the document",
-    ),
-    rule(
-        "pdf.meta.title",
-        W,
-        "no document title (Info /Title or XMP dc:title)",
-    ),
-    rule(
-        "pdf.meta.lang",
-        W,
-        "no document language (/Lang in the catalog)",
-    ),
-];
-
-pub fn rule_info(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+/// Keeps the first [`MAX_PER_RULE`] findings of each rule, in order, and
+/// replaces the rest by one finding per rule that counts them.
+pub fn cap_findings(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut sink = Sink {
+        profiles: Profiles::default()
+            .with(Profile::Distribution)
+            .with(Profile::PrintA4),
+        ..Sink::default()
+    };
+    for f in findings {
+        sink.push(&f.rule, f.severity, f.location, f.message);
+    }
+    sink.finish()
 }
 
 /// Checks one file: reads it (at most [`MAX_FILE_BYTES`]) and judges it.
+/// Only regular files are read: the type is taken from the metadata before
+/// opening (a FIFO would block, a device never ends), and the read itself
+/// is capped, since a size in the metadata can be wrong.
 pub fn check_file(path: &Path, opts: &CheckOptions) -> FileReport {
     let mut report = FileReport {
         path: path.to_path_buf(),
@@ -611,49 +424,90 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> FileReport {
         pages: None,
         findings: Vec::new(),
     };
-    let mut sink = Sink::default();
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            report.size_bytes = m.len();
-            sink.error(
-                "file.too-large",
-                Location::none(),
-                format!(
-                    "{} bytes: larger than the limit of {MAX_FILE_BYTES} bytes",
-                    m.len()
-                ),
-            );
-            report.findings = sink.findings;
-            return report;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            sink.error(
-                "file.unreadable",
-                Location::none(),
-                format!("cannot read: {e}"),
-            );
-            report.findings = sink.findings;
-            return report;
-        }
-    }
-    match std::fs::read(path) {
+    let mut sink = Sink::new(opts);
+    match read_capped(path) {
         Ok(bytes) => {
             let mut r = check_bytes(&bytes, path, opts);
             if r.kind == FileKind::Epub && opts.epubcheck {
-                epubcheck::run(path, &mut r.findings);
+                let mut found = Vec::new();
+                epubcheck::run(path, &mut found);
+                r.findings.extend(cap_findings(found));
             }
             r
         }
-        Err(e) => {
-            sink.error(
-                "file.unreadable",
-                Location::none(),
-                format!("cannot read: {e}"),
-            );
+        Err((rule, message, size)) => {
+            report.size_bytes = size;
+            sink.error(rule, Location::none(), message);
             report.findings = sink.findings;
             report
         }
+    }
+}
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`]; else the
+/// rule, message and size to report.
+fn read_capped(path: &Path) -> Result<Vec<u8>, (&'static str, String, u64)> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| ("file.unreadable", format!("cannot read: {e}"), 0);
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        let what = file_type_name(&meta.file_type());
+        return Err((
+            "file.not-regular",
+            format!("{what}, not a regular file: not read"),
+            0,
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err((
+            "file.too-large",
+            format!(
+                "{} bytes: larger than the limit of {MAX_FILE_BYTES} bytes",
+                meta.len()
+            ),
+            meta.len(),
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // The file may have been swapped between the two looks.
+    if !file.metadata().map_err(unreadable)?.is_file() {
+        return Err(("file.not-regular", "not a regular file: not read".into(), 0));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err((
+            "file.too-large",
+            format!("larger than the limit of {MAX_FILE_BYTES} bytes"),
+            bytes.len() as u64,
+        ));
+    }
+    Ok(bytes)
+}
+
+fn file_type_name(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
     }
 }
 
@@ -669,14 +523,14 @@ pub fn check_bytes(bytes: &[u8], path: &Path, opts: &CheckOptions) -> FileReport
         findings: Vec::new(),
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut sink = Sink::default();
+        let mut sink = Sink::new(opts);
         let mut pages = None;
         match kind {
             FileKind::Epub => epub::check_epub(bytes, opts, &mut sink),
             FileKind::Pdf => pages = pdf::check_pdf(bytes, opts, &mut sink),
             FileKind::Unknown => unknown(bytes, &mut sink),
         }
-        (sink.findings, pages)
+        (sink.finish(), pages)
     }));
     match result {
         Ok((findings, pages)) => {
@@ -703,6 +557,7 @@ pub fn check_bytes(bytes: &[u8], path: &Path, opts: &CheckOptions) -> FileReport
 /// Checks several files, in the order given.
 pub fn check_files(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     Report {
+        profiles: opts.profiles,
         files: paths.iter().map(|p| check_file(p, opts)).collect(),
     }
 }

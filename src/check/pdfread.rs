@@ -8,12 +8,11 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::ops::Deref;
 use std::rc::Rc;
 
 /// Deepest nesting of arrays and dictionaries accepted.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 /// Longest chain `1 0 R -> 2 0 R -> ...` followed.
 const MAX_REF_CHAIN: usize = 32;
 /// Largest decoded stream.
@@ -128,10 +127,19 @@ pub enum PdfError {
     Corrupt(String),
 }
 
+impl PdfError {
+    /// The message as shown in findings.
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+}
+
 impl std::fmt::Display for PdfError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PdfError::Syntax(m, off) => write!(f, "syntax error at byte {off}: {m}"),
+            // Offset 0 stands for "no particular place".
+            PdfError::Syntax(m, 0) => write!(f, "{m}"),
+            PdfError::Syntax(m, off) => write!(f, "{m} (at byte {off})"),
             PdfError::Loop(m) => write!(f, "reference loop: {m}"),
             PdfError::Limit(m) => write!(f, "limit exceeded: {m}"),
             PdfError::Unsupported(m) => write!(f, "unsupported: {m}"),
@@ -156,383 +164,10 @@ impl Deref for R<'_> {
     }
 }
 
-// ---------------------------------------------------------------- lexer
-
-pub fn is_white(b: u8) -> bool {
-    matches!(b, 0 | 9 | 10 | 12 | 13 | 32)
-}
-
-pub fn is_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
-}
-
-/// A token of a content stream or CMap: an operand or an operator keyword.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Token {
-    Obj(Obj),
-    Keyword(Vec<u8>),
-}
-
-pub struct Lexer<'a> {
-    pub data: &'a [u8],
-    pub pos: usize,
-}
-
-impl<'a> Lexer<'a> {
-    pub fn new(data: &'a [u8], pos: usize) -> Self {
-        Lexer { data, pos }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.data.get(self.pos).copied()
-    }
-
-    fn err<T>(&self, m: impl Into<String>) -> Result<T, PdfError> {
-        Err(PdfError::Syntax(m.into(), self.pos))
-    }
-
-    pub fn skip_ws(&mut self) {
-        while let Some(b) = self.peek() {
-            if is_white(b) {
-                self.pos += 1;
-            } else if b == b'%' {
-                while let Some(c) = self.peek() {
-                    if c == b'\n' || c == b'\r' {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-            } else {
-                break;
-            }
-        }
-    }
-
-    fn regular_run(&mut self) -> &'a [u8] {
-        let start = self.pos;
-        while let Some(b) = self.peek() {
-            if is_white(b) || is_delim(b) {
-                break;
-            }
-            self.pos += 1;
-        }
-        &self.data[start..self.pos]
-    }
-
-    /// The next bare word (after whitespace), without consuming delimiters.
-    pub fn keyword(&mut self) -> &'a [u8] {
-        self.skip_ws();
-        self.regular_run()
-    }
-
-    fn name(&mut self) -> Vec<u8> {
-        // The caller consumed '/'.
-        let raw = self.regular_run();
-        let mut out = Vec::with_capacity(raw.len());
-        let mut i = 0;
-        while i < raw.len() {
-            if raw[i] == b'#'
-                && i + 2 < raw.len() + 1
-                && let (Some(h), Some(l)) = (
-                    raw.get(i + 1).and_then(|c| hex_val(*c)),
-                    raw.get(i + 2).and_then(|c| hex_val(*c)),
-                )
-            {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-            out.push(raw[i]);
-            i += 1;
-        }
-        out
-    }
-
-    fn literal_string(&mut self) -> Result<Vec<u8>, PdfError> {
-        // The caller consumed '('.
-        let mut out = Vec::new();
-        let mut depth = 1usize;
-        loop {
-            let Some(b) = self.peek() else {
-                return self.err("unterminated string");
-            };
-            self.pos += 1;
-            match b {
-                b'(' => {
-                    depth += 1;
-                    out.push(b);
-                }
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Ok(out);
-                    }
-                    out.push(b);
-                }
-                b'\\' => {
-                    let Some(e) = self.peek() else {
-                        return self.err("unterminated string");
-                    };
-                    self.pos += 1;
-                    match e {
-                        b'n' => out.push(b'\n'),
-                        b'r' => out.push(b'\r'),
-                        b't' => out.push(b'\t'),
-                        b'b' => out.push(8),
-                        b'f' => out.push(12),
-                        b'\r' => {
-                            if self.peek() == Some(b'\n') {
-                                self.pos += 1;
-                            }
-                        }
-                        b'\n' => {}
-                        b'0'..=b'7' => {
-                            let mut v = (e - b'0') as u32;
-                            for _ in 0..2 {
-                                match self.peek() {
-                                    Some(d @ b'0'..=b'7') => {
-                                        v = v * 8 + (d - b'0') as u32;
-                                        self.pos += 1;
-                                    }
-                                    _ => break,
-                                }
-                            }
-                            out.push((v & 0xff) as u8);
-                        }
-                        other => out.push(other),
-                    }
-                }
-                _ => out.push(b),
-            }
-        }
-    }
-
-    fn hex_string(&mut self) -> Result<Vec<u8>, PdfError> {
-        // The caller consumed '<'.
-        let mut out = Vec::new();
-        let mut hi: Option<u8> = None;
-        loop {
-            let Some(b) = self.peek() else {
-                return self.err("unterminated hex string");
-            };
-            self.pos += 1;
-            if b == b'>' {
-                if let Some(h) = hi {
-                    out.push(h << 4);
-                }
-                return Ok(out);
-            }
-            if is_white(b) {
-                continue;
-            }
-            let Some(v) = hex_val(b) else {
-                return self.err("bad character in hex string");
-            };
-            match hi.take() {
-                Some(h) => out.push((h << 4) | v),
-                None => hi = Some(v),
-            }
-        }
-    }
-
-    fn number(&mut self) -> Result<Obj, PdfError> {
-        let start = self.pos;
-        let run = self.regular_run();
-        let s = std::str::from_utf8(run).unwrap_or("");
-        if s.is_empty() {
-            self.pos = start;
-            return self.err("expected a number");
-        }
-        if !s.contains('.')
-            && let Ok(i) = s.parse::<i64>()
-        {
-            return Ok(Obj::Int(i));
-        }
-        // Lenient like viewers: "--5", "5.", ".5", "1.2.3" read as far as sane.
-        let cleaned: String = {
-            let mut seen_dot = false;
-            let mut out = String::new();
-            for (i, c) in s.chars().enumerate() {
-                match c {
-                    '-' | '+' if i == 0 => out.push(c),
-                    '.' if !seen_dot => {
-                        seen_dot = true;
-                        out.push(c)
-                    }
-                    '0'..='9' => out.push(c),
-                    _ => break,
-                }
-            }
-            out
-        };
-        match cleaned.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Obj::Real(v)),
-            _ => {
-                if cleaned.trim_start_matches(['-', '+', '.']).is_empty() {
-                    Ok(Obj::Int(0))
-                } else {
-                    self.pos = start;
-                    self.err("bad number")
-                }
-            }
-        }
-    }
-
-    /// One token (content streams, CMaps): operands are objects, anything
-    /// else is a keyword. `None` at the end of data.
-    pub fn token(&mut self) -> Result<Option<Token>, PdfError> {
-        self.skip_ws();
-        let Some(b) = self.peek() else {
-            return Ok(None);
-        };
-        match b {
-            b'/' | b'(' | b'<' | b'[' | b'+' | b'-' | b'.' | b'0'..=b'9' => {
-                if b == b'<' && self.data.get(self.pos + 1) == Some(&b'<') {
-                    return Ok(Some(Token::Obj(self.object(0, false)?)));
-                }
-                Ok(Some(Token::Obj(self.object(0, false)?)))
-            }
-            b']' | b'>' | b')' | b'{' | b'}' => {
-                self.pos += 1;
-                Ok(Some(Token::Keyword(vec![b])))
-            }
-            _ => {
-                let w = self.regular_run();
-                if w.is_empty() {
-                    self.pos += 1;
-                    return Ok(Some(Token::Keyword(vec![b])));
-                }
-                Ok(Some(match w {
-                    b"true" => Token::Obj(Obj::Bool(true)),
-                    b"false" => Token::Obj(Obj::Bool(false)),
-                    b"null" => Token::Obj(Obj::Null),
-                    _ => Token::Keyword(w.to_vec()),
-                }))
-            }
-        }
-    }
-
-    /// One object. `refs` allows `N G R` (not in content streams).
-    pub fn object(&mut self, depth: usize, refs: bool) -> Result<Obj, PdfError> {
-        if depth > MAX_DEPTH {
-            return Err(PdfError::Limit(format!(
-                "objects nested deeper than {MAX_DEPTH} levels at byte {}",
-                self.pos
-            )));
-        }
-        self.skip_ws();
-        let Some(b) = self.peek() else {
-            return self.err("unexpected end of data");
-        };
-        match b {
-            b'/' => {
-                self.pos += 1;
-                Ok(Obj::Name(self.name()))
-            }
-            b'(' => {
-                self.pos += 1;
-                Ok(Obj::Str(self.literal_string()?))
-            }
-            b'<' => {
-                if self.data.get(self.pos + 1) == Some(&b'<') {
-                    self.pos += 2;
-                    let mut d = Vec::new();
-                    loop {
-                        self.skip_ws();
-                        match self.peek() {
-                            None => return self.err("unterminated dictionary"),
-                            Some(b'>') => {
-                                if self.data.get(self.pos + 1) == Some(&b'>') {
-                                    self.pos += 2;
-                                    return Ok(Obj::Dict(Dict(d)));
-                                }
-                                return self.err("expected >>");
-                            }
-                            Some(b'/') => {
-                                self.pos += 1;
-                                let k = self.name();
-                                let v = self.object(depth + 1, refs)?;
-                                d.push((k, v));
-                            }
-                            Some(_) => return self.err("expected a name key in dictionary"),
-                        }
-                    }
-                } else {
-                    self.pos += 1;
-                    Ok(Obj::Str(self.hex_string()?))
-                }
-            }
-            b'[' => {
-                self.pos += 1;
-                let mut a = Vec::new();
-                loop {
-                    self.skip_ws();
-                    match self.peek() {
-                        None => return self.err("unterminated array"),
-                        Some(b']') => {
-                            self.pos += 1;
-                            return Ok(Obj::Array(a));
-                        }
-                        Some(_) => a.push(self.object(depth + 1, refs)?),
-                    }
-                }
-            }
-            b'+' | b'-' | b'.' | b'0'..=b'9' => {
-                let n = self.number()?;
-                if refs && let Obj::Int(num) = n {
-                    let save = self.pos;
-                    self.skip_ws();
-                    if let Some(b'0'..=b'9') = self.peek() {
-                        let g = self.regular_run();
-                        self.skip_ws();
-                        if self.peek() == Some(b'R')
-                            && self
-                                .data
-                                .get(self.pos + 1)
-                                .is_none_or(|c| is_white(*c) || is_delim(*c))
-                            && let (Ok(num), Some(gen_)) = (
-                                u32::try_from(num),
-                                std::str::from_utf8(g)
-                                    .ok()
-                                    .and_then(|s| s.parse::<u16>().ok()),
-                            )
-                        {
-                            self.pos += 1;
-                            return Ok(Obj::Ref(num, gen_));
-                        }
-                    }
-                    self.pos = save;
-                }
-                Ok(n)
-            }
-            _ => {
-                let w = self.regular_run();
-                match w {
-                    b"true" => Ok(Obj::Bool(true)),
-                    b"false" => Ok(Obj::Bool(false)),
-                    b"null" => Ok(Obj::Null),
-                    b"" => self.err(format!("unexpected character {:?}", b as char)),
-                    _ => self.err(format!(
-                        "unexpected keyword {:?}",
-                        String::from_utf8_lossy(&w[..w.len().min(20)])
-                    )),
-                }
-            }
-        }
-    }
-}
-
-pub fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
+pub use super::pdffilter::inflate;
+use super::pdffilter::{ascii_hex, ascii85, lzw, predictor};
+pub use super::pdflex::{Lexer, Token, hex_val, is_delim, is_white};
+pub use super::pdfpages::{Inherited, Page};
 
 fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let hay2 = hay.get(from..)?;
@@ -1008,10 +643,10 @@ impl<'a> Document<'a> {
         if self.resolving.get() > MAX_REF_CHAIN {
             return None;
         }
-        self.resolving.set(self.resolving.get() + 1);
         if self.failed.borrow().contains(&num) {
             return None;
         }
+        self.resolving.set(self.resolving.get() + 1);
         let entry = self.xref.get(&num).copied();
         let obj = match entry {
             Some(XrefEntry::Offset(off)) => match self.parse_indirect_at(off) {
@@ -1147,9 +782,16 @@ impl<'a> Document<'a> {
             },
             Some(Err(e)) => return Err(e),
         };
-        let parms: Vec<Option<Dict>> = match s.dict.get("DecodeParms").or(s.dict.get("DP")) {
+        let parms_obj = match s.dict.get("DecodeParms").or(s.dict.get("DP")) {
+            Some(o) => Some(self.resolve(o)?),
+            None => None,
+        };
+        let parms: Vec<Option<Dict>> = match parms_obj.as_deref() {
             Some(Obj::Dict(d)) => vec![Some(d.clone())],
-            Some(Obj::Array(a)) => a.iter().map(|x| x.as_dict().cloned()).collect(),
+            Some(Obj::Array(a)) => a
+                .iter()
+                .map(|x| self.resolve(x).ok().and_then(|x| x.as_dict().cloned()))
+                .collect(),
             _ => vec![],
         };
         let mut data = s.data.clone();
@@ -1158,6 +800,14 @@ impl<'a> Document<'a> {
                 b"FlateDecode" | b"Fl" => {
                     let out = inflate(&data, MAX_STREAM_DECODED)?;
                     match parms.get(i).and_then(|p| p.as_ref()) {
+                        Some(p) => predictor(out, p)?,
+                        None => out,
+                    }
+                }
+                b"LZWDecode" | b"LZW" => {
+                    let p = parms.get(i).and_then(|p| p.as_ref());
+                    let out = lzw(&data, p, MAX_STREAM_DECODED)?;
+                    match p {
                         Some(p) => predictor(out, p)?,
                         None => out,
                     }
@@ -1181,260 +831,5 @@ impl<'a> Document<'a> {
             self.decoded_total.set(total);
         }
         Ok(data)
-    }
-
-    /// Every page in order, with inherited attributes resolved.
-    pub fn pages(&self) -> Result<Vec<Page>, PdfError> {
-        let cat = self.catalog()?;
-        let cat = cat.as_dict().expect("checked");
-        let root = cat
-            .get("Pages")
-            .ok_or_else(|| PdfError::Syntax("the catalog has no /Pages".into(), 0))?;
-        let mut pages = Vec::new();
-        let mut visited: HashSet<u32> = HashSet::new();
-        // Explicit stack: (node, inherited, depth); children pushed reversed.
-        let mut stack: Vec<(Obj, Inherited, usize)> = vec![(root.clone(), Inherited::default(), 0)];
-        while let Some((node_ref, inh, depth)) = stack.pop() {
-            if depth > MAX_DEPTH {
-                return Err(PdfError::Limit(
-                    "the page tree is deeper than 64 levels".into(),
-                ));
-            }
-            let id = node_ref.as_ref_id();
-            if let Some((n, _)) = id
-                && !visited.insert(n)
-            {
-                return Err(PdfError::Loop(format!(
-                    "the page tree reaches object {n} 0 R twice"
-                )));
-            }
-            let node = self.resolve(&node_ref)?;
-            let Some(d) = node.as_dict() else {
-                return Err(PdfError::Syntax(
-                    "a page tree node is not a dictionary".into(),
-                    0,
-                ));
-            };
-            let mut inh = inh;
-            for (key, slot) in [
-                ("MediaBox", &mut inh.media_box),
-                ("CropBox", &mut inh.crop_box),
-                ("Resources", &mut inh.resources),
-                ("Rotate", &mut inh.rotate),
-            ] {
-                if let Some(v) = d.get(key) {
-                    *slot = Some(self.resolve(v)?.clone());
-                }
-            }
-            let is_pages = d.get("Type").is_some_and(|t| t.is_name("Pages"))
-                || (d.contains("Kids") && !d.get("Type").is_some_and(|t| t.is_name("Page")));
-            if is_pages {
-                let kids = self.dict_get(d, "Kids")?;
-                let kids = kids.as_array().unwrap_or(&[]);
-                if pages.len() + kids.len() > 1_000_000 {
-                    return Err(PdfError::Limit("more than a million pages".into()));
-                }
-                for k in kids.iter().rev() {
-                    stack.push((k.clone(), inh.clone(), depth + 1));
-                }
-            } else {
-                pages.push(Page {
-                    id: id.map(|(n, _)| n),
-                    dict: d.clone(),
-                    inherited: inh,
-                });
-            }
-        }
-        Ok(pages)
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Inherited {
-    pub media_box: Option<Obj>,
-    pub crop_box: Option<Obj>,
-    pub resources: Option<Obj>,
-    pub rotate: Option<Obj>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// The page object's number (None for a direct page dictionary).
-    pub id: Option<u32>,
-    pub dict: Dict,
-    pub inherited: Inherited,
-}
-
-pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, PdfError> {
-    let mut out = Vec::new();
-    let mut z = flate2::read::ZlibDecoder::new(data).take(limit as u64 + 1);
-    match z.read_to_end(&mut out) {
-        Ok(_) => {}
-        // Many files have a damaged end of stream; keep what decoded.
-        Err(e) if !out.is_empty() => {
-            let _ = e;
-        }
-        Err(e) => return Err(PdfError::Corrupt(format!("Flate data: {e}"))),
-    }
-    if out.len() > limit {
-        return Err(PdfError::Limit(format!(
-            "a stream decodes to more than {} MiB",
-            limit >> 20
-        )));
-    }
-    Ok(out)
-}
-
-fn predictor(data: Vec<u8>, p: &Dict) -> Result<Vec<u8>, PdfError> {
-    let pred = p.get("Predictor").and_then(Obj::as_i64).unwrap_or(1);
-    if pred < 10 {
-        return Ok(data);
-    }
-    let colors = p
-        .get("Colors")
-        .and_then(Obj::as_i64)
-        .unwrap_or(1)
-        .clamp(1, 32) as usize;
-    let bpc = p
-        .get("BitsPerComponent")
-        .and_then(Obj::as_i64)
-        .unwrap_or(8)
-        .clamp(1, 16) as usize;
-    let columns = p
-        .get("Columns")
-        .and_then(Obj::as_i64)
-        .unwrap_or(1)
-        .clamp(1, 1 << 20) as usize;
-    let bpp = (colors * bpc).div_ceil(8).max(1);
-    let row = (colors * bpc * columns).div_ceil(8);
-    let mut out = Vec::with_capacity(data.len());
-    let mut prev = vec![0u8; row];
-    for chunk in data.chunks(row + 1) {
-        if chunk.len() < row + 1 {
-            break;
-        }
-        let (kind, src) = (chunk[0], &chunk[1..]);
-        let mut cur = vec![0u8; row];
-        for i in 0..row {
-            let a = if i >= bpp { cur[i - bpp] } else { 0 };
-            let b = prev[i];
-            let c = if i >= bpp { prev[i - bpp] } else { 0 };
-            let x = src[i];
-            cur[i] = match kind {
-                0 => x,
-                1 => x.wrapping_add(a),
-                2 => x.wrapping_add(b),
-                3 => x.wrapping_add(((a as u16 + b as u16) / 2) as u8),
-                4 => {
-                    let pa = (b as i16 - c as i16).abs();
-                    let pb = (a as i16 - c as i16).abs();
-                    let pc = (a as i16 + b as i16 - 2 * c as i16).abs();
-                    let pr = if pa <= pb && pa <= pc {
-                        a
-                    } else if pb <= pc {
-                        b
-                    } else {
-                        c
-                    };
-                    x.wrapping_add(pr)
-                }
-                _ => return Err(PdfError::Corrupt(format!("PNG predictor type {kind}"))),
-            };
-        }
-        out.extend_from_slice(&cur);
-        prev = cur;
-    }
-    Ok(out)
-}
-
-fn ascii_hex(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut hi = None;
-    for &b in data {
-        if b == b'>' {
-            break;
-        }
-        if let Some(v) = hex_val(b) {
-            match hi.take() {
-                Some(h) => out.push((h << 4) | v),
-                None => hi = Some(v),
-            }
-        }
-    }
-    if let Some(h) = hi {
-        out.push(h << 4);
-    }
-    out
-}
-
-fn ascii85(data: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let mut out = Vec::new();
-    let mut group: Vec<u32> = Vec::with_capacity(5);
-    for &b in data {
-        match b {
-            b'~' => break,
-            b'z' if group.is_empty() => out.extend_from_slice(&[0; 4]),
-            b'!'..=b'u' => {
-                group.push((b - b'!') as u32);
-                if group.len() == 5 {
-                    let v = group.iter().fold(0u64, |acc, d| acc * 85 + *d as u64);
-                    if v > u32::MAX as u64 {
-                        return Err(PdfError::Corrupt("ASCII85 group overflows".into()));
-                    }
-                    out.extend_from_slice(&(v as u32).to_be_bytes());
-                    group.clear();
-                }
-            }
-            b if is_white(b) => {}
-            _ => return Err(PdfError::Corrupt("bad ASCII85 character".into())),
-        }
-    }
-    if group.len() > 1 {
-        let n = group.len();
-        while group.len() < 5 {
-            group.push(84);
-        }
-        let v = group.iter().fold(0u64, |acc, d| acc * 85 + *d as u64);
-        out.extend_from_slice(&(v.min(u32::MAX as u64) as u32).to_be_bytes()[..n - 1]);
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lexes_objects() {
-        let mut lx = Lexer::new(b"<< /A [1 2.5 (a\\)b) <4142>] /B 3 0 R /C#20d true >>", 0);
-        let o = lx.object(0, true).unwrap();
-        let d = o.as_dict().unwrap();
-        assert_eq!(
-            d.get("A").unwrap().as_array().unwrap()[2],
-            Obj::Str(b"a)b".to_vec())
-        );
-        assert_eq!(
-            d.get("A").unwrap().as_array().unwrap()[3],
-            Obj::Str(b"AB".to_vec())
-        );
-        assert_eq!(d.get("B"), Some(&Obj::Ref(3, 0)));
-        assert_eq!(d.get("C d"), Some(&Obj::Bool(true)));
-    }
-
-    #[test]
-    fn deep_nesting_is_a_limit_not_a_stack_overflow() {
-        let data = vec![b'['; 100_000];
-        let mut lx = Lexer::new(&data, 0);
-        assert!(matches!(lx.object(0, true), Err(PdfError::Limit(_))));
-    }
-
-    #[test]
-    fn png_up_predictor() {
-        let p = Dict(vec![
-            (b"Predictor".to_vec(), Obj::Int(12)),
-            (b"Columns".to_vec(), Obj::Int(2)),
-        ]);
-        let out = predictor(vec![2, 1, 2, 2, 1, 1], &p).unwrap();
-        assert_eq!(out, vec![1, 2, 2, 3]);
     }
 }

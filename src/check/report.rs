@@ -1,7 +1,7 @@
 //! Report formats: human (one line per finding), JSON (schema
 //! `bindery-check/1`, documented in the README) and JUnit XML.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{FileReport, Finding, Location, RULES, Report, Severity};
 
@@ -33,6 +33,13 @@ pub fn human(r: &Report, deny_warnings: bool) -> String {
             ));
         }
     }
+    out.push_str(&summary(r, deny_warnings));
+    out
+}
+
+/// One line per file (type, bytes, pages, counts), then the verdict.
+pub fn summary(r: &Report, deny_warnings: bool) -> String {
+    let mut out = String::new();
     for f in &r.files {
         out.push_str(&format!(
             "{}: {}, {} bytes{}: {} error{}, {} warning{}\n",
@@ -67,47 +74,90 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn location_json(l: &Location) -> Value {
-    json!({
-        "entry": l.entry,
-        "line": l.line,
-        "column": l.column,
-        "page": l.page,
-        "object": l.object,
-    })
+// The JSON report is written from structs, whose fields serde keeps in
+// declaration order: the documented key order, `schema` first.
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema: &'static str,
+    passed: bool,
+    errors: usize,
+    warnings: usize,
+    profiles: Vec<&'static str>,
+    files: Vec<JsonFile<'a>>,
 }
 
-fn finding_json(x: &Finding) -> Value {
-    json!({
-        "rule": x.rule,
-        "severity": sev(x.severity),
-        "location": location_json(&x.location),
-        "message": x.message,
-    })
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    size_bytes: u64,
+    pages: Option<usize>,
+    errors: usize,
+    warnings: usize,
+    findings: Vec<JsonFinding<'a>>,
 }
 
-fn file_json(f: &FileReport) -> Value {
-    json!({
-        "path": f.path.display().to_string(),
-        "type": f.kind.as_str(),
-        "size_bytes": f.size_bytes,
-        "pages": f.pages,
-        "errors": f.errors(),
-        "warnings": f.warnings(),
-        "findings": f.findings.iter().map(finding_json).collect::<Vec<_>>(),
-    })
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    location: JsonLocation<'a>,
+    message: &'a str,
 }
 
-/// The JSON report, pretty-printed, keys in a fixed order.
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    entry: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    page: Option<u32>,
+    object: Option<&'a str>,
+}
+
+fn location_json(l: &Location) -> JsonLocation<'_> {
+    JsonLocation {
+        entry: l.entry.as_deref(),
+        line: l.line,
+        column: l.column,
+        page: l.page,
+        object: l.object.as_deref(),
+    }
+}
+
+fn file_json(f: &FileReport) -> JsonFile<'_> {
+    JsonFile {
+        path: f.path.display().to_string(),
+        kind: f.kind.as_str(),
+        size_bytes: f.size_bytes,
+        pages: f.pages,
+        errors: f.errors(),
+        warnings: f.warnings(),
+        findings: f
+            .findings
+            .iter()
+            .map(|x: &Finding| JsonFinding {
+                rule: &x.rule,
+                severity: sev(x.severity),
+                location: location_json(&x.location),
+                message: &x.message,
+            })
+            .collect(),
+    }
+}
+
+/// The JSON report, pretty-printed, keys in the documented order.
 pub fn json(r: &Report, deny_warnings: bool) -> String {
-    let v = json!({
-        "schema": "bindery-check/1",
-        "passed": r.passed(deny_warnings),
-        "errors": r.errors(),
-        "warnings": r.warnings(),
-        "files": r.files.iter().map(file_json).collect::<Vec<_>>(),
-    });
-    let mut s = serde_json::to_string_pretty(&v).expect("JSON values always serialise");
+    let v = JsonReport {
+        schema: "bindery-check/1",
+        passed: r.passed(deny_warnings),
+        errors: r.errors(),
+        warnings: r.warnings(),
+        profiles: r.profiles.names(),
+        files: r.files.iter().map(file_json).collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&v).expect("the report always serialises");
     s.push('\n');
     s
 }

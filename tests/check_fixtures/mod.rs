@@ -227,6 +227,19 @@ pub fn check_with(bytes: &[u8], opts: &CheckOptions) -> FileReport {
     check_bytes(bytes, Path::new("test-file"), opts)
 }
 
+/// Options with these profiles added to the default one.
+pub fn profiles(list: &[bindery::check::Profile]) -> CheckOptions {
+    CheckOptions {
+        profiles: bindery::check::Profiles::from_list(list),
+        ..CheckOptions::default()
+    }
+}
+
+/// Checked with the distribution profile.
+pub fn check_dist(bytes: &[u8]) -> FileReport {
+    check_with(bytes, &profiles(&[bindery::check::Profile::Distribution]))
+}
+
 pub fn rules(r: &FileReport) -> Vec<String> {
     r.findings.iter().map(|f| f.rule.clone()).collect()
 }
@@ -411,4 +424,31 @@ pub fn hand_objects() -> Vec<String> {
 pub fn hand_pdf_from(objs: &[String]) -> Vec<u8> {
     let refs: Vec<&str> = objs.iter().map(String::as_str).collect();
     hand_pdf(&refs, 1, Some(9))
+}
+
+/// Like `hand_pdf` but with binary object bodies.
+pub fn hand_pdf_binary(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 9 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }

@@ -13,4 +13,5 @@ fuzz_target!(|data: &[u8]| {
     }
     let sheet = css::parse(&text);
     let _ = sheet.rules.len();
+    let _ = css::resource_urls(&text).len();
 });
