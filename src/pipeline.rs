@@ -241,7 +241,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
         .iter()
         .map(|(path, out, _)| (path.clone(), &out.bytes[..]))
         .collect();
-    write_all(&files)?;
+    write_all(&files).map_err(|d| d.rule("output.write"))?;
     let written = rendered
         .into_iter()
         .map(|(path, out, took)| Written {
@@ -267,6 +267,7 @@ pub fn source_date(book: &Book) -> Result<i64, Diagnostic> {
             Diagnostic::error(format!(
                 "SOURCE_DATE_EPOCH={s} is not a number of seconds since 1970"
             ))
+            .rule("build.date")
         });
     }
     let mut files: Vec<PathBuf> = vec![book.root.join(BOOK_TOML)];

@@ -267,7 +267,11 @@ fn list_rules() {
     let out = bindery().args(["check", "--list-rules"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text.lines().count(), bindery::check::RULES.len());
+    assert_eq!(
+        text.lines().count(),
+        bindery::check::RULES.len() + bindery::diag::rules::RULES.len(),
+        "the checker's rules, then the build's and the importer's"
+    );
     let line = |id: &str| {
         text.lines()
             .find(|l| l.split_whitespace().next() == Some(id))
@@ -281,6 +285,8 @@ fn list_rules() {
         line("epub.glyph-coverage"),
         "epub.glyph-coverage error distribution"
     );
+    assert_eq!(line("fonts.coverage"), "fonts.coverage error build");
+    assert_eq!(line("import.untitled"), "import.untitled warning import");
     assert_eq!(
         line("pdf.font.no-tounicode"),
         "pdf.font.no-tounicode warning default"

@@ -54,7 +54,8 @@ impl Cover {
 /// metadata and makes the output independent of the input's encoder. An SVG
 /// cover stays as it is (the PDF draws it as vectors).
 pub fn from_image(img: &Image, pos: &SourcePos) -> Result<Cover, Diagnostic> {
-    let at = |m: String| Diagnostic::error_at(&pos.file, pos.line, pos.column, m);
+    let at =
+        |m: String| Diagnostic::error_at(&pos.file, pos.line, pos.column, m).rule("assets.cover");
     if let Some(svg) = &img.svg {
         return Ok(Cover {
             bytes: img.bytes.as_ref().clone(),

@@ -107,43 +107,46 @@ fn what_it_is(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// Reads a regular file inside `root` with a size cap. The message never
-/// says whether a path outside the book exists.
+/// Reads a regular file inside `root` with a size cap. The message names
+/// the file as the book does (`what` and its path in the book folder) and
+/// never says whether a path outside the book exists.
 pub fn read_confined(
     path: &Path,
     root: &Path,
     max: u64,
+    what: &str,
     at: &dyn Fn(String) -> Diagnostic,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let outside = || {
-        at(format!(
-            "{} is not a file inside the book folder",
-            path.display()
-        ))
-    };
+    let shown = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let shown = format!("{what} {shown}");
+    let at = |m: String| at(m);
+    let outside = || at(format!("{shown} is not a file inside the book folder"));
     // A missing name inside the book is "not found"; anything that leads
     // elsewhere gets one message, whether its target exists or not.
     if std::fs::symlink_metadata(path).is_err() {
-        return Err(at(format!("{} not found", path.display())));
+        return Err(at(format!("{shown} not found")));
     }
     let real_root = root.canonicalize().map_err(|_| outside())?;
     let real = path.canonicalize().map_err(|_| outside())?;
     if !real.starts_with(&real_root) {
         return Err(outside());
     }
-    let meta = std::fs::metadata(&real).map_err(|e| at(format!("{}: {e}", path.display())))?;
+    let meta = std::fs::metadata(&real).map_err(|e| at(format!("{shown}: {e}")))?;
     if !meta.is_file() {
-        return Err(at(format!("{} is not a regular file", path.display())));
+        return Err(at(format!("{shown} is not a regular file")));
     }
-    let file = std::fs::File::open(&real).map_err(|e| at(format!("{}: {e}", path.display())))?;
+    let file = std::fs::File::open(&real).map_err(|e| at(format!("{shown}: {e}")))?;
     let mut bytes = Vec::new();
     file.take(max + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| at(format!("{}: {e}", path.display())))?;
+        .map_err(|e| at(format!("{shown}: {e}")))?;
     if bytes.len() as u64 > max {
         return Err(at(format!(
-            "{} is larger than {} MB, the limit for one file",
-            path.display(),
+            "{shown} is larger than {} MB, the limit for one file",
             max / (1024 * 1024)
         )));
     }
@@ -158,7 +161,9 @@ pub fn open(
     fonts: &FontSet,
 ) -> Result<Image, Diagnostic> {
     let at = |m: String| Diagnostic::error_at(&pos.file, pos.line, pos.column, m);
-    let bytes = read_confined(path, root, MAX_IMAGE_BYTES, &at)?;
+    let bytes = read_confined(path, root, MAX_IMAGE_BYTES, "image", &at)
+        .map_err(|d| d.rule("assets.image"))?;
+    let at = |m: String| at(m).rule("assets.image.format");
     let shown = path
         .strip_prefix(root)
         .unwrap_or(path)
@@ -176,8 +181,8 @@ pub fn open(
             (w as f32, h as f32, None)
         }
         None => {
-            let svg =
-                SvgImage::parse(&bytes, fonts).map_err(|m| at(format!("image {shown}: {m}")))?;
+            let svg = SvgImage::parse(&bytes, fonts)
+                .map_err(|m| at(format!("image {shown}: {m}")).rule("assets.svg"))?;
             (svg.width, svg.height, Some(svg))
         }
     };

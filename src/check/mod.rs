@@ -19,7 +19,6 @@ pub mod report;
 pub mod rules;
 pub mod xml;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use crate::diag::Severity;
@@ -145,90 +144,11 @@ pub fn profiles_for_build(embed_fonts: bool, paper: &Paper) -> CheckOptions {
     }
 }
 
-/// Where inside a file a finding is. Every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Location {
-    /// Path of the entry inside an EPUB container.
-    pub entry: Option<String>,
-    pub line: Option<u32>,
-    pub column: Option<u32>,
-    /// 1-based PDF page number.
-    pub page: Option<u32>,
-    /// PDF object, e.g. `12 0 R`.
-    pub object: Option<String>,
-}
+pub use crate::diag::Location;
 
-impl Location {
-    pub fn none() -> Self {
-        Location::default()
-    }
-
-    pub fn entry(entry: &str) -> Self {
-        Location {
-            entry: Some(entry.to_string()),
-            ..Location::default()
-        }
-    }
-
-    pub fn entry_at(entry: &str, line: u32, column: u32) -> Self {
-        Location {
-            entry: Some(entry.to_string()),
-            line: Some(line),
-            column: Some(column),
-            ..Location::default()
-        }
-    }
-
-    pub fn page(page: usize) -> Self {
-        Location {
-            page: Some(page as u32),
-            ..Location::default()
-        }
-    }
-
-    pub fn object(num: u32, generation: u16) -> Self {
-        Location {
-            object: Some(format!("{num} {generation} R")),
-            ..Location::default()
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        *self == Location::default()
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(e) = &self.entry {
-            let mut s = e.clone();
-            if let Some(l) = self.line {
-                s.push_str(&format!(":{l}"));
-                if let Some(c) = self.column {
-                    s.push_str(&format!(":{c}"));
-                }
-            }
-            parts.push(s);
-        }
-        if let Some(p) = self.page {
-            parts.push(format!("page {p}"));
-        }
-        if let Some(o) = &self.object {
-            parts.push(format!("object {o}"));
-        }
-        write!(f, "{}", parts.join(", "))
-    }
-}
-
-/// One problem found in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub rule: String,
-    pub severity: Severity,
-    pub location: Location,
-    pub message: String,
-}
+/// One problem found in a file: a [`crate::diag::Diagnostic`] whose file is
+/// the report's.
+pub type Finding = crate::diag::Diagnostic;
 
 /// What a file turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,12 +262,8 @@ impl Sink {
         if count.0 > MAX_PER_RULE {
             return;
         }
-        self.findings.push(Finding {
-            rule: rule.to_string(),
-            severity,
-            location,
-            message,
-        });
+        self.findings
+            .push(Finding::finding(rule, severity, location, message));
     }
 
     /// The findings, with one closing finding per rule that had more than
@@ -386,15 +302,15 @@ impl Sink {
 }
 
 fn more_finding(rule: String, severity: Severity, n: usize) -> Finding {
-    Finding {
-        rule,
+    Finding::finding(
+        &rule,
         severity,
-        location: Location::none(),
-        message: format!(
+        Location::none(),
+        format!(
             "and {n} more finding{} of this rule in this file (only the first {MAX_PER_RULE} are listed)",
             if n == 1 { "" } else { "s" }
         ),
-    }
+    )
 }
 
 /// Keeps the first [`MAX_PER_RULE`] findings of each rule, in order, and
@@ -407,7 +323,7 @@ pub fn cap_findings(findings: Vec<Finding>) -> Vec<Finding> {
         ..Sink::default()
     };
     for f in findings {
-        sink.push(&f.rule, f.severity, f.location, f.message);
+        sink.push(&f.rule, f.severity, *f.location, f.message);
     }
     sink.finish()
 }
@@ -543,12 +459,12 @@ pub fn check_bytes(bytes: &[u8], path: &Path, opts: &CheckOptions) -> FileReport
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            report.findings.push(Finding {
-                rule: "internal.panic".into(),
-                severity: Severity::Error,
-                location: Location::none(),
-                message: format!("the checker failed on this file: {what}"),
-            });
+            report.findings.push(Finding::finding(
+                "internal.panic",
+                Severity::Error,
+                Location::none(),
+                format!("the checker failed on this file: {what}"),
+            ));
         }
     }
     report

@@ -170,19 +170,21 @@ fn source_diagnostics(
                 total += 1;
                 if places < MAX_PLACES {
                     let (line, column) = line_col(text, off);
-                    diags.push(Diagnostic::error_at(path, line, column, what.clone()));
+                    let d = Diagnostic::error_at(path, line, column, what.clone());
+                    diags.push(d.rule("fonts.coverage"));
                     places += 1;
                 }
             }
         }
         if total > places {
-            diags.push(Diagnostic::error(format!(
+            let d = Diagnostic::error(format!(
                 "{what}: {} more place(s) not listed",
                 total - places
-            )));
+            ));
+            diags.push(d.rule("fonts.coverage"));
         }
         if total == 0 {
-            diags.push(Diagnostic::error(what));
+            diags.push(Diagnostic::error(what).rule("fonts.coverage"));
         }
     }
     diags
@@ -207,7 +209,8 @@ fn generated_diagnostics(book: &Book, fonts: &FontSet, texts: &Texts) -> Vec<Dia
                         g.what,
                         font_names(fonts, &[id])
                     ),
-                ));
+                )
+                .rule("fonts.coverage.generated"));
             }
         }
     }

@@ -203,19 +203,21 @@ fn load_face(
                     "font face {name} is used by a role but [fonts] gives it no path; \
                      only `regular` and `bold` have bundled faces"
                 ),
-            )),
+            )
+            .rule("fonts.load")),
         };
     };
     let full: PathBuf = book_root.join(path);
     let bytes = std::fs::read(&full).map_err(|e| {
         Diagnostic::error_file(config_file, format!("font file {}: {e}", full.display()))
+            .rule("fonts.load")
     })?;
     load_bytes(
         Arc::new(bytes),
         source.and_then(|s| s.face.as_ref()),
         &full.display().to_string(),
     )
-    .map_err(|msg| Diagnostic::error_file(config_file, msg))
+    .map_err(|msg| Diagnostic::error_file(config_file, msg).rule("fonts.load"))
 }
 
 /// Loads a face from font file bytes. Errors are messages naming `origin`.

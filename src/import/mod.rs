@@ -37,11 +37,13 @@ pub fn import(page_path: &Path, into: &Path, force: bool) -> Result<ImportReport
 }
 
 fn run(page_path: &Path, into: &Path, force: bool) -> Result<ImportReport, Failure> {
-    let bytes = read_page(page_path)?;
-    let (text, encoding) = decode::decode(&bytes)
-        .map_err(|e| Diagnostic::error_at(page_path, e.line, e.column, e.message))?;
-    let page = page::parse(&text)
-        .map_err(|e| Diagnostic::error_at(page_path, e.line as u32, 1, e.message))?;
+    let bytes = read_page(page_path).map_err(|d| d.rule("import.read"))?;
+    let (text, encoding) = decode::decode(&bytes).map_err(|e| {
+        Diagnostic::error_at(page_path, e.line, e.column, e.message).rule("import.encoding")
+    })?;
+    let page = page::parse(&text).map_err(|e| {
+        Diagnostic::error_at(page_path, e.line as u32, 1, e.message).rule("import.page")
+    })?;
     let script = script::detect(&text);
     let source_name = page_path
         .file_name()
@@ -54,7 +56,11 @@ fn run(page_path: &Path, into: &Path, force: bool) -> Result<ImportReport, Failu
     );
     let files = write::book_files(&page, &source_name, &identifier, script.language);
     if into.exists() && !into.is_dir() {
-        return Err(Diagnostic::error_file(into, "is not a folder; import into a folder").into());
+        return Err(
+            Diagnostic::error_file(into, "is not a folder; import into a folder")
+                .rule("import.overwrite")
+                .into(),
+        );
     }
     if !force {
         refuse_overwrite(into, &files)?;
@@ -64,24 +70,27 @@ fn run(page_path: &Path, into: &Path, force: bool) -> Result<ImportReport, Failu
         .iter()
         .map(|f| (into.join(&f.name), f.text.as_bytes()))
         .collect();
-    write_all(&out)?;
+    write_all(&out).map_err(|d| d.rule("output.write"))?;
     let written: Vec<PathBuf> = out.into_iter().map(|(p, _)| p).collect();
     let mut warnings: Vec<Diagnostic> = page
         .warnings
         .iter()
-        .map(|w| Diagnostic::warning_at(page_path, w.line as u32, 1, w.message.clone()))
+        .map(|w| Diagnostic::warning_at(page_path, w.line as u32, 1, &w.message).rule(w.rule))
         .collect();
     if script.mixed {
-        warnings.push(Diagnostic::warning_at(
-            page_path,
-            1,
-            1,
-            format!(
-                "the page mixes scripts ({} traditional-only and {} simplified-only \
+        warnings.push(
+            Diagnostic::warning_at(
+                page_path,
+                1,
+                1,
+                format!(
+                    "the page mixes scripts ({} traditional-only and {} simplified-only \
                  characters); language = \"{}\" is written to book.toml: check it",
-                script.traditional, script.simplified, script.language
-            ),
-        ));
+                    script.traditional, script.simplified, script.language
+                ),
+            )
+            .rule("import.script"),
+        );
     }
     Ok(ImportReport {
         encoding,
@@ -153,6 +162,7 @@ fn refuse_overwrite(into: &Path, files: &[write::SourceFile]) -> Result<(), Fail
                 &p,
                 "already exists; import into an empty folder or pass --force to replace it",
             )
+            .rule("import.overwrite")
         })
         .collect();
     if existing.is_empty() {

@@ -40,6 +40,8 @@ pub struct Article {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageWarning {
+    /// Stable rule id (`diag::rules`).
+    pub rule: &'static str,
     pub line: usize,
     pub message: String,
 }
@@ -132,6 +134,7 @@ pub fn parse(text: &str) -> Result<Page, PageError> {
         }));
         for line in headings {
             warnings.push(PageWarning {
+                rule: "import.subheading",
                 line,
                 message: format!(
                     "short line without punctuation before a sentence imported as a \
@@ -175,6 +178,7 @@ fn check_title(k: usize, a: &Article, warnings: &mut Vec<PageWarning>) {
     let line = a.title_lines.first().copied().unwrap_or(a.byline_line);
     if a.title.is_empty() {
         warnings.push(PageWarning {
+            rule: "import.untitled",
             line: a.byline_line,
             message: format!(
                 "article {} ({}) has no title; it is imported with an empty title \
@@ -188,6 +192,7 @@ fn check_title(k: usize, a: &Article, warnings: &mut Vec<PageWarning>) {
     let n = char_count(&a.title);
     if a.title_lines.len() > 1 {
         warnings.push(PageWarning {
+            rule: "import.title",
             line,
             message: format!(
                 "title of article {} is joined from {} lines (title and subtitle)",
@@ -198,6 +203,7 @@ fn check_title(k: usize, a: &Article, warnings: &mut Vec<PageWarning>) {
     }
     if n > TITLE_WARN_CHARS {
         warnings.push(PageWarning {
+            rule: "import.title",
             line,
             message: format!(
                 "title of article {} is {n} characters long; check that it holds only the title",
@@ -206,6 +212,7 @@ fn check_title(k: usize, a: &Article, warnings: &mut Vec<PageWarning>) {
         });
     } else if sentence_count(&a.title) > 1 {
         warnings.push(PageWarning {
+            rule: "import.title",
             line,
             message: format!(
                 "title of article {} is made of several sentences; check that it holds only \
@@ -245,6 +252,7 @@ fn split_header<'a>(
     }
     if lines.len() == 3 && char_count(last.text) <= HEADER_LINE_CHARS {
         warnings.push(PageWarning {
+            rule: "import.header",
             line: last.line,
             message: format!(
                 "\"{}\" is read as the page header's section line, not as the title of \
@@ -255,6 +263,7 @@ fn split_header<'a>(
         return (all(lines), Vec::new());
     }
     warnings.push(PageWarning {
+        rule: "import.header",
         line: last.line,
         message: format!(
             "\"{}\" is read as the title of article 1 and the page header has only {} \
@@ -329,6 +338,7 @@ fn split_region<'a>(
             });
             for l in after {
                 warnings.push(PageWarning {
+                    rule: "import.note",
                     line: l.line,
                     message: format!(
                         "text after the author note of article {number} is not a title; \
@@ -342,6 +352,7 @@ fn split_region<'a>(
     for l in &body {
         if note_start(l.text).is_some() {
             warnings.push(PageWarning {
+                rule: "import.note",
                 line: l.line,
                 message: format!(
                     "author-note-like parenthesis in the middle of article {number}; kept in \
@@ -369,6 +380,7 @@ fn parse_byline(byline: &Piece, warnings: &mut Vec<PageWarning>) -> (Vec<String>
     for t in &tokens {
         if ROLE_WORDS.contains(t) {
             warnings.push(PageWarning {
+                rule: "import.byline",
                 line: byline.line,
                 message: format!(
                     "byline word \"{t}\" is a role word between names; it is kept as an author \
@@ -379,6 +391,7 @@ fn parse_byline(byline: &Piece, warnings: &mut Vec<PageWarning>) -> (Vec<String>
     }
     if tokens.is_empty() {
         warnings.push(PageWarning {
+            rule: "import.byline",
             line: byline.line,
             message: "byline has no author name".into(),
         });

@@ -53,8 +53,9 @@ pub fn break_lines(r: &ImportReport, page: &Path) -> Vec<String> {
 
 fn diag_json(d: &Diagnostic) -> Value {
     json!({
-        "line": d.line,
-        "column": d.column,
+        "rule": d.rule,
+        "line": d.line(),
+        "column": d.column(),
         "message": d.message,
     })
 }

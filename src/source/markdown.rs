@@ -529,7 +529,7 @@ mod tests {
             "ch01".into(),
         )
         .unwrap_err();
-        assert_eq!((err[0].line, err[0].column), (3, 1), "{err:?}");
+        assert_eq!((err[0].line(), err[0].column()), (3, 1), "{err:?}");
         assert!(err[0].message.contains("unknown field `author`"));
         let err = parse_chapter(
             "+++\ntitle = \"题\"\n",
@@ -546,7 +546,7 @@ mod tests {
         assert!(chapter("<div>好</div>\n").is_ok());
         assert!(chapter("文<span>好</span>字\n").is_ok());
         let err = chapter("\n\n<div><p>坏</div>\n").unwrap_err();
-        assert_eq!(err[0].line, 7, "{err:?}");
+        assert_eq!(err[0].line(), 7, "{err:?}");
         let err = chapter("文<b>没有闭合\n").unwrap_err();
         assert!(err[0].message.contains("not well-formed"), "{err:?}");
     }

@@ -29,7 +29,7 @@ pub fn configure(
     let options: PdfOptions = settings.table("pdf")?.unwrap_or_default();
     let at = |key: &str, msg: String| {
         let offset = settings.span_of("pdf", key).map_or(0, |s| s.start);
-        settings.error_at(offset, msg)
+        settings.error_at(offset, msg).rule("pdf.options")
     };
     if let Some(first) = options.validate(class, &at).into_iter().next() {
         return Err(first);
@@ -73,6 +73,7 @@ impl Edition for PdfEdition {
                 "the typeset PDF would show empty boxes: no face of the book has a glyph for some character of {}",
                 shown.join(", ")
             ))
+            .rule("pdf.notdef")
             .into());
         }
         let bytes = write_pdf(&doc, ctx, &self.options)?;
