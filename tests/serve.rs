@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use serve_cdp::{Browser, MARK_VIEW, Serve, VIEW_RELOADED, VIEW_TEXT};
+use serve_cdp::{Browser, MARK_VIEW, Serve, VIEW_FONTS_LOADED, VIEW_RELOADED, VIEW_TEXT};
 
 /// Generous: this proves the reload happens; the ≤ 500 ms budget is
 /// measured by `cargo bench --bench serve`.
@@ -79,6 +79,7 @@ fn open_chapter(b: &mut Browser, title: &str, text: &str) {
         RELOAD_TIMEOUT,
         "the chapter shows in the frame",
     );
+    b.wait_for(VIEW_FONTS_LOADED, RELOAD_TIMEOUT, "the embedded font loads");
 }
 
 #[test]

@@ -274,6 +274,12 @@ fn devtools_url(child: &mut Child) -> String {
 pub const VIEW_TEXT: &str = "(() => { const f = document.getElementById('view'); \
      const d = f && f.contentDocument; return d && d.body ? d.body.innerText : ''; })()";
 
+/// JavaScript: the frame's web fonts have loaded (a face is only used for
+/// drawing once its file is in, and the frame starts drawing before that).
+pub const VIEW_FONTS_LOADED: &str = "(() => { const f = document.getElementById('view'); \
+     const d = f && f.contentDocument; if (!d || !d.fonts || d.fonts.status !== 'loaded') return false; \
+     return [...d.fonts].some(x => x.status === 'loaded'); })()";
+
 /// JavaScript: marks the document in the preview's frame; a reload (of the
 /// frame or of the whole page) removes the mark.
 pub const MARK_VIEW: &str = "document.getElementById('view').contentWindow.beforeSave = true";
