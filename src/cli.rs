@@ -193,6 +193,7 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         editions,
     };
     let report = crate::pipeline::build(&opts, &|step| reporter.progress(step))?;
+    reporter.diagnostics(&Failure(report.warnings.clone()));
     for (step, took) in &report.steps {
         reporter.detail(format!("{step}: {} ms", took.as_millis()));
     }
@@ -209,6 +210,12 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
     }
     let paths: Vec<PathBuf> = report.written.iter().map(|w| w.path.clone()).collect();
     let mut opts = crate::check::CheckOptions::default();
+    // An EPUB built without fonts relies on the reader's: its generic
+    // family is what covers the text, as `[epub] embed_fonts` promises.
+    opts.allow_generic_fallback = report
+        .written
+        .iter()
+        .any(|w| w.path.extension().is_some_and(|e| e == "epub") && !w.expect.embeds_fonts);
     if let Some((w, h)) = report.written.iter().find_map(|w| w.expect.page_size_pt) {
         opts.paper = crate::check::Paper {
             name: format!(

@@ -19,8 +19,11 @@ const MAX_ENTRY_BYTES: u64 = 32 * 1024 * 1024;
 const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
 /// Most bytes read out of the container in total.
 const MAX_READ_BYTES: u64 = 96 * 1024 * 1024;
-/// Highest compression ratio accepted for entries over 1 MiB.
+/// Highest compression ratio accepted for entries over [`RATIO_FROM`].
 const MAX_RATIO: u64 = 200;
+/// Entries from this size on are judged by their ratio: smaller ones are
+/// bounded by the size limits, and repetitive text may compress past 200:1.
+const RATIO_FROM: u64 = 8 * 1024 * 1024;
 /// Most selector tests (elements × rules) per document for coverage.
 const MAX_STYLE_STEPS: usize = 20_000_000;
 /// Missing characters listed per document before a summary.
@@ -171,7 +174,7 @@ pub fn check_epub(bytes: &[u8], opts: &CheckOptions, sink: &mut Sink) {
         }
         total = total.saturating_add(e.size);
         if e.size > MAX_ENTRY_BYTES
-            || (e.size > 1024 * 1024 && e.size / e.compressed.max(1) > MAX_RATIO)
+            || (e.size > RATIO_FROM && e.size / e.compressed.max(1) > MAX_RATIO)
         {
             sink.error(
                 "epub.zip.limits",
@@ -941,7 +944,7 @@ struct LoadedFace {
 fn ignorable(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
-        || matches!(c as u32, 0x00AD | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x2064 | 0xFE00..=0xFE0F | 0xFEFF | 0xE0100..=0xE01EF)
+        || matches!(c as u32, 0x00AD | 0x180B..=0x180F | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x2069 | 0xFE00..=0xFE0F | 0xFEFF | 0xE0100..=0xE01EF)
 }
 
 fn check_coverage(
