@@ -122,8 +122,6 @@ pub const ELEMENTS: &[Spec] = &[
     el("sub", false, Phrasing, Print::Lowered),
     el("sup", false, Phrasing, Print::Raised),
     el("code", false, Phrasing, Print::Plain),
-    el("kbd", false, Phrasing, Print::Plain),
-    el("samp", false, Phrasing, Print::Plain),
     unprinted(el("mark", false, Phrasing, Print::Plain), "highlighting"),
     unprinted(el("u", false, Phrasing, Print::Plain), "underlining"),
     unprinted(el("ins", false, Phrasing, Print::Plain), "underlining"),
@@ -168,8 +166,9 @@ pub const ELEMENTS: &[Spec] = &[
     el("tbody", true, Only(&["tr"]), Print::Paragraph),
     el("tfoot", true, Only(&["tr"]), Print::Paragraph),
     el("tr", true, Only(&["th", "td"]), Print::Row),
+    // Reading systems set header cells bold.
     with_attrs(
-        el("th", true, Phrasing, Print::Plain),
+        el("th", true, Phrasing, Print::Strong),
         &["colspan", "rowspan", "scope"],
     ),
     with_attrs(
