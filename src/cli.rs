@@ -209,13 +209,15 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         return Ok(0);
     }
     let paths: Vec<PathBuf> = report.written.iter().map(|w| w.path.clone()).collect();
-    let mut opts = crate::check::CheckOptions::default();
-    // An EPUB built without fonts relies on the reader's: its generic
-    // family is what covers the text, as `[epub] embed_fonts` promises.
-    opts.allow_generic_fallback = report
-        .written
-        .iter()
-        .any(|w| w.path.extension().is_some_and(|e| e == "epub") && !w.expect.embeds_fonts);
+    let mut opts = crate::check::CheckOptions {
+        // An EPUB built without fonts relies on the reader's: its generic
+        // family is what covers the text, as `[epub] embed_fonts` promises.
+        allow_generic_fallback: report
+            .written
+            .iter()
+            .any(|w| w.path.extension().is_some_and(|e| e == "epub") && !w.expect.embeds_fonts),
+        ..Default::default()
+    };
     if let Some((w, h)) = report.written.iter().find_map(|w| w.expect.page_size_pt) {
         opts.paper = crate::check::Paper {
             name: format!(

@@ -191,6 +191,59 @@ mod tests {
         assert_eq!(m.original(m.text.len()), src.len());
     }
 
+    /// The amended rule, written from the specification's text.
+    fn amended(p: Class, n: Class) -> (bool, bool) {
+        let left = n != Class::Space
+            && (n != Class::Punct
+                || matches!(
+                    p,
+                    Class::Space | Class::Punct | Class::Cjk | Class::CjkPunct
+                ));
+        let right = p != Class::Space
+            && (p != Class::Punct
+                || matches!(
+                    n,
+                    Class::Space | Class::Punct | Class::Cjk | Class::CjkPunct
+                ));
+        (left, right)
+    }
+
+    fn strong(text: &str) -> bool {
+        pulldown_cmark::Parser::new(text)
+            .any(|e| matches!(e, pulldown_cmark::Event::Start(pulldown_cmark::Tag::Strong)))
+    }
+
+    #[test]
+    fn pulldown_cmark_follows_the_amended_rule_after_the_pass() {
+        let around = [
+            ("", Class::Space),
+            ("!", Class::Punct),
+            ("。", Class::CjkPunct),
+            ("中", Class::Cjk),
+            ("a", Class::Other),
+        ];
+        let inner = [
+            ("中", Class::Cjk, Class::Cjk),
+            ("“中”", Class::CjkPunct, Class::CjkPunct),
+            ("a", Class::Other, Class::Other),
+            ("!a!", Class::Punct, Class::Punct),
+            ("（a", Class::CjkPunct, Class::Other),
+        ];
+        let mut differs = 0;
+        for (before, p) in around {
+            for (text, first, last) in inner {
+                for (after, n) in around {
+                    let md = format!("{before}**{text}**{after}");
+                    let want = amended(p, first).0 && amended(last, n).1;
+                    assert_eq!(strong(&mark(&md).text), want, "{md}");
+                    differs += usize::from(strong(&md) != want);
+                }
+            }
+        }
+        // The pass matters: plain CommonMark gets many of these wrong.
+        assert!(differs > 20, "{differs}");
+    }
+
     #[test]
     fn list_bullets_and_rules_are_left_alone() {
         for s in [

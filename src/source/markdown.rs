@@ -244,7 +244,7 @@ fn undefined_refs(b: &mut BodyBuilder, body: &Marked, text_ranges: &[Range<usize
             continue;
         }
         let k = text_ranges.partition_point(|r| r.end <= i);
-        if !text_ranges.get(k).is_some_and(|r| r.start <= i) {
+        if text_ranges.get(k).is_none_or(|r| r.start > i) {
             continue;
         }
         let label = strip(label);
