@@ -193,6 +193,7 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         editions,
     };
     let report = crate::pipeline::build(&opts, &|step| reporter.progress(step))?;
+    reporter.diagnostics(&Failure(report.warnings.clone()));
     for (step, took) in &report.steps {
         reporter.detail(format!("{step}: {} ms", took.as_millis()));
     }

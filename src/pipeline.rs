@@ -37,6 +37,8 @@ pub struct Written {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub written: Vec<Written>,
+    /// Warnings about the sources and what the editions made of them.
+    pub warnings: Vec<Diagnostic>,
     /// Each step's name and time, in order.
     pub steps: Vec<(String, Duration)>,
 }
@@ -184,6 +186,7 @@ pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
         Ok(f) => f,
         Err(f) => {
             problems.extend(f.0);
+            problems.extend(sources.warnings.iter().cloned());
             return Err(Failure(problems));
         }
     };
@@ -205,6 +208,7 @@ pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
         problems.push(d.clone());
     }
     let (Some(assets), Ok(date), true) = (assets, date, problems.is_empty()) else {
+        problems.extend(sources.warnings.iter().cloned());
         return Err(Failure(problems));
     };
     steps.end();
@@ -225,10 +229,17 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
     let wanted = |name: &str| opts.editions.is_empty() || opts.editions.iter().any(|e| e == name);
     let mut page_map: Option<PageMap> = None;
     let mut rendered = Vec::new();
+    let mut warnings = prepared.sources.warnings.clone();
     for edition in prepared.editions.iter().filter(|e| wanted(e.name())) {
         steps.begin(edition.name());
         let start = Instant::now();
-        let out = edition.render(&prepared.context(page_map.as_ref()))?;
+        let out = edition
+            .render(&prepared.context(page_map.as_ref()))
+            .map_err(|mut f| {
+                f.0.extend(warnings.iter().cloned());
+                f
+            })?;
+        warnings.extend(out.warnings.iter().cloned());
         if out.page_map.is_some() {
             page_map = out.page_map.clone();
         }
@@ -254,6 +265,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
     steps.end();
     Ok(BuildReport {
         written,
+        warnings,
         steps: steps.done,
     })
 }

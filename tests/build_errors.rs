@@ -119,7 +119,7 @@ fn character_outside_the_fonts() {
 #[test]
 fn malformed_raw_html() {
     let e = build_broken(|b| edit_file(&b.join("01.md"), |t| t + "\n<div>未闭合的块\n"));
-    assert_has(&e, "01.md", 18, 1, "raw HTML is not well-formed");
+    assert_has(&e, "01.md", 18, 1, "raw HTML: <div> is never closed");
 }
 
 #[test]

@@ -259,6 +259,7 @@ fn big_book(book: &Book, articles: usize) -> Book {
                 Block::Heading {
                     level: 2,
                     content: vec![bindery::model::Inline::Text(format!("第{part}部分"))],
+                    id: format!("h-第{part}部分"),
                     pos: Default::default(),
                 },
             );
@@ -644,7 +645,7 @@ fn links_and_images_reach_the_pdf() {
     let ch = &mut book.chapters[0];
     if let Block::Paragraph { content, .. } = &mut ch.blocks[0] {
         content.push(Inline::Link {
-            url: "https://example.org/reform".into(),
+            target: bindery::model::LinkTarget::External("https://example.org/reform".into()),
             content: vec![Inline::Text("示例网站".into())],
         });
     }

@@ -90,6 +90,14 @@ fn image_blocks<'b>(blocks: &'b [Block], out: &mut Vec<(&'b Path, &'b crate::mod
     for b in blocks {
         match b {
             Block::Image { path, pos, .. } => out.push((path, pos)),
+            // An image inside a paragraph stands in its text.
+            Block::Paragraph { content, .. } => {
+                for i in content {
+                    if let crate::model::Inline::Image { path, pos, .. } = i {
+                        out.push((path, pos));
+                    }
+                }
+            }
             Block::Quote { blocks, .. } => image_blocks(blocks, out),
             Block::List { items, .. } => items.iter().for_each(|i| image_blocks(i, out)),
             _ => {}

@@ -140,6 +140,9 @@ pub fn profiles_for_build(embed_fonts: bool, paper: &Paper) -> CheckOptions {
     CheckOptions {
         paper: Some(paper.clone()),
         profiles,
+        // An EPUB built without fonts relies on the reader's: its generic
+        // family is what covers the text, as `[epub] embed_fonts` promises.
+        allow_generic_fallback: !embed_fonts,
         ..CheckOptions::default()
     }
 }

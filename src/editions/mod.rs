@@ -39,6 +39,8 @@ pub struct Rendered {
     pub page_map: Option<PageMap>,
     /// What `bindery check` should expect of the file.
     pub expect: Expectations,
+    /// What the edition could not do as the sources ask, with positions.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Promises an edition makes about its file, for `build --check`.

@@ -100,7 +100,7 @@ fn blocks(list: &[Block], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
             Block::List { items, .. } => items.iter().for_each(|i| blocks(i, face, fonts, t)),
             Block::Image { alt, .. } => t.add(fonts.within(FontRole::Note, face), alt),
             Block::Code { text, .. } => t.add(face, text),
-            Block::Html { html, .. } => t.add(face, &crate::model::html_text(html)),
+            Block::Html { nodes, .. } => html_nodes(nodes, face, fonts, t),
             Block::Rule { .. } => {}
         }
     }
@@ -113,8 +113,30 @@ fn inlines(list: &[Inline], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
             Inline::Strong(c) => inlines(c, fonts.within(FontRole::Strong, face), fonts, t),
             Inline::Emphasis(c) => inlines(c, fonts.within(FontRole::Emphasis, face), fonts, t),
             Inline::Link { content, .. } => inlines(content, face, fonts, t),
-            Inline::Html(h) => t.add(face, &crate::model::html_text(h)),
+            Inline::Html(el, c) => inlines(c, html_face(el, face, fonts), fonts, t),
+            Inline::Image { alt, .. } => t.add(fonts.within(FontRole::Note, face), alt),
             Inline::FootnoteRef(_) | Inline::LineBreak => {}
+        }
+    }
+}
+
+/// The face an HTML element's text is set in, inside text of `face`.
+fn html_face(el: &crate::model::html::Element, face: FaceId, fonts: &FontSet) -> FaceId {
+    use crate::model::html::Print;
+    match el.spec().print {
+        Print::Strong => fonts.within(FontRole::Strong, face),
+        Print::Emphasis => fonts.within(FontRole::Emphasis, face),
+        _ => face,
+    }
+}
+
+fn html_nodes(nodes: &[crate::model::html::Node], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
+    for n in nodes {
+        match n {
+            crate::model::html::Node::Text(s) => t.add(face, s),
+            crate::model::html::Node::Element(el, c) => {
+                html_nodes(c, html_face(el, face, fonts), fonts, t)
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ use super::geometry::Geo;
 use super::para::{Align, ParaStyle, Piece, set_balanced, set_paragraph};
 use super::shape::Shaper;
 use super::{FaceId, Role, Structure};
-use crate::model::{Block, Chapter, Inline, block_text, html_text, offsets};
+use crate::model::{Block, Chapter, Inline, LinkTarget, SourcePos, block_text, offsets};
 use crate::script::generated::Texts;
 use crate::style::{EmphasisMark, FontRole, TextStyle};
 
@@ -24,6 +24,9 @@ struct ChapterBuilder<'c, 's, 'f> {
     sid: u32,
     /// The next line must stay on the page of the previous element.
     keep: bool,
+    /// Where the next element starts a place links lead to.
+    anchor: Option<String>,
+    warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Where a block sits: its top-level block index, the character offset of
@@ -103,8 +106,9 @@ impl ChapterBuilder<'_, '_, '_> {
                 indent,
                 em,
             };
-            self.els
-                .push(line_el(line, b, structure(role, id), bb, src));
+            let mut el = line_el(line, b, structure(role, id), bb, src);
+            el.anchor = self.anchor.take();
+            self.els.push(el);
         }
         self.keep = false;
     }
@@ -127,14 +131,13 @@ impl ChapterBuilder<'_, '_, '_> {
         let body = self.cx.face(FontRole::Body);
         let indent = t.block_indent * geo.em;
         match b {
-            Block::Paragraph { content, .. } => {
-                let pieces = self.pieces(content, body, geo.em, *base);
-                let h = t.paragraph.pitch(geo.em, geo.pitch);
-                let at = (p.dx, p.measure);
-                self.paragraph(&pieces, &t.paragraph, at, h, Role::Paragraph, Some(p.top));
-                *base += offsets::paragraph_len(content);
+            Block::Paragraph { content, .. } => self.text_paragraph(content, p, base, None),
+            Block::Heading {
+                level, content, id, ..
+            } => {
+                self.anchor = Some(format!("{}#{id}", self.cx.book.chapters[self.ci].id));
+                self.heading(*level, content, p, base)
             }
-            Block::Heading { level, content, .. } => self.heading(*level, content, p, base),
             Block::Quote { blocks, .. } => {
                 let inner = Place {
                     dx: p.dx + indent,
@@ -146,7 +149,7 @@ impl ChapterBuilder<'_, '_, '_> {
                 }
             }
             Block::List { start, items, .. } => self.list(*start, items, p, base),
-            Block::Image { path, alt, .. } => self.image(path, alt, p, base),
+            Block::Image { path, alt, pos } => self.image(path, alt, pos, p, base),
             Block::Code { text, .. } => {
                 let style = &t.code;
                 let size = style.pt(geo.em);
@@ -162,25 +165,82 @@ impl ChapterBuilder<'_, '_, '_> {
                 self.paragraph(&pieces, style, at, h, Role::Paragraph, Some(p.top));
                 *base += offsets::text_len(text);
             }
-            Block::Html { html, .. } => {
-                let text = html_text(html);
-                let count = offsets::text_len(&text);
-                let pieces = [Piece::new(text, body, geo.em, Some(*base))];
+            Block::Html { nodes, .. } => {
                 let h = t.paragraph.pitch(geo.em, geo.pitch);
-                let at = (p.dx, p.measure);
-                self.paragraph(&pieces, &t.paragraph, at, h, Role::Paragraph, Some(p.top));
+                let count = offsets::text_len(&crate::model::html::text(nodes));
+                for para in super::html::paragraphs(self.cx, nodes, body, geo.em, *base) {
+                    match para {
+                        super::html::HtmlPara::Text { pieces, pre } => {
+                            let style = if pre { &t.code } else { &t.paragraph };
+                            let m = (p.dx, p.measure, 0.0, geo.em);
+                            let align = style.align;
+                            self.set(&pieces, m, h, align, Role::Paragraph, Some(p.top));
+                        }
+                        super::html::HtmlPara::Rule => self.rule(),
+                    }
+                }
                 *base += count;
             }
-            Block::Rule { .. } => {
-                self.els.push(El {
-                    h: geo.pitch,
-                    kind: ElKind::Rule,
-                    break_before: true,
-                    footnotes: Vec::new(),
-                    src: None,
-                });
+            Block::Rule { .. } => self.rule(),
+        }
+    }
+
+    fn rule(&mut self) {
+        let mut el = space(self.geo().pitch, true);
+        el.kind = ElKind::Rule;
+        self.els.push(el);
+    }
+
+    /// A paragraph (with a list marker before its first line), split where
+    /// an image stands in its text: the image is set as a figure there and
+    /// the text after it continues without an indent.
+    fn text_paragraph(
+        &mut self,
+        content: &[Inline],
+        p: Place,
+        base: &mut usize,
+        marker: Option<String>,
+    ) {
+        let geo = self.geo();
+        let t = &self.cx.class.text;
+        let body = self.cx.face(FontRole::Body);
+        let indent = t.block_indent * geo.em;
+        let h = t.paragraph.pitch(geo.em, geo.pitch);
+        let mut marker = marker;
+        let mut seen_text = false;
+        for part in content.split_inclusive(|i| matches!(i, Inline::Image { .. })) {
+            let (text, image) = match part.split_last() {
+                Some((Inline::Image { path, alt, pos }, rest)) => (rest, Some((path, alt, pos))),
+                _ => (part, None),
+            };
+            let has_text = text.iter().any(|i| match i {
+                Inline::Text(t) => !t.trim().is_empty(),
+                _ => true,
+            });
+            if has_text {
+                let mut pieces = Vec::new();
+                if let Some(m) = marker.take() {
+                    pieces.push(Piece::new(m, body, geo.em, None));
+                }
+                pieces.extend(self.pieces(text, body, geo.em, *base));
+                let (dx, first) = if pieces.first().is_some_and(|p| p.src.is_none()) {
+                    (indent, -indent)
+                } else if seen_text {
+                    (0.0, 0.0)
+                } else {
+                    (0.0, t.paragraph.indent * geo.em)
+                };
+                let m = (p.dx + dx, p.measure - dx, first, geo.em);
+                let align = t.paragraph.align;
+                self.set(&pieces, m, h, align, Role::Paragraph, Some(p.top));
+                seen_text = true;
+            }
+            *base += offsets::inlines_len(text);
+            if let Some((path, alt, pos)) = image {
+                self.image(path, alt, pos, p, base);
             }
         }
+        *base += offsets::LINE_END;
     }
 
     fn heading(&mut self, level: u8, content: &[Inline], p: Place, base: &mut usize) {
@@ -212,17 +272,13 @@ impl ChapterBuilder<'_, '_, '_> {
             measure: p.measure - indent,
             ..p
         };
+        let _ = (body, em);
         for (k, item) in items.iter().enumerate() {
             let marker = Texts::list_marker(start, k);
             for (bi, b) in item.iter().enumerate() {
                 match b {
                     Block::Paragraph { content, .. } if bi == 0 => {
-                        let mut pieces = vec![Piece::new(marker.clone(), body, em, None)];
-                        pieces.extend(self.pieces(content, body, em, *base));
-                        let m = (inner.dx, inner.measure, -indent, em);
-                        let align = self.cx.class.text.paragraph.align;
-                        self.set(&pieces, m, geo.pitch, align, Role::Paragraph, Some(p.top));
-                        *base += offsets::paragraph_len(content);
+                        self.text_paragraph(content, p, base, Some(marker.clone()))
                     }
                     _ => self.block(b, inner, base),
                 }
@@ -230,14 +286,20 @@ impl ChapterBuilder<'_, '_, '_> {
         }
     }
 
-    fn image(&mut self, path: &std::path::Path, alt: &str, p: Place, base: &mut usize) {
+    fn image(
+        &mut self,
+        path: &std::path::Path,
+        alt: &str,
+        pos: &SourcePos,
+        p: Place,
+        base: &mut usize,
+    ) {
         let geo = self.geo();
         if let Some(img) = self.cx.assets.image(path) {
-            let (w, h) = (img.width.max(1.0), img.height.max(1.0));
-            let s = (p.measure / w).min(geo.block_h * 0.6 / h);
-            let (iw, ih) = (w * s, h * s);
+            let (iw, ih) = self.image_size(img, p.measure, pos);
             // At least half a line of white above and below, on the grid.
             let eh = ((ih + geo.pitch) / geo.pitch).ceil() * geo.pitch;
+            let sid = self.next_sid();
             self.els.push(El {
                 h: eh,
                 kind: ElKind::Image {
@@ -245,6 +307,7 @@ impl ChapterBuilder<'_, '_, '_> {
                     width: iw,
                     height: ih,
                     alt: alt.to_string(),
+                    sid,
                 },
                 break_before: !self.keep,
                 footnotes: Vec::new(),
@@ -252,6 +315,7 @@ impl ChapterBuilder<'_, '_, '_> {
                     block: Some(p.top),
                     offset: *base,
                 }),
+                anchor: self.anchor.take(),
             });
             self.keep = true;
         }
@@ -266,6 +330,52 @@ impl ChapterBuilder<'_, '_, '_> {
         }
         self.keep = false;
         *base += offsets::text_len(alt);
+    }
+
+    /// The printed size of an image: its natural size at 96 pixels to the
+    /// inch (CSS pixels, as the EPUB shows it), never enlarged unless the
+    /// book asks, shrunk to the measure and to 60 % of the text block's
+    /// height. A raster image printing below 150 ppi gets a warning.
+    fn image_size(
+        &mut self,
+        img: &crate::assets::Image,
+        measure: f32,
+        pos: &SourcePos,
+    ) -> (f32, f32) {
+        const PT_PER_PX: f32 = 72.0 / 96.0;
+        const MIN_PPI: f32 = 150.0;
+        let geo = self.geo();
+        let (w, h) = (
+            img.width.max(1.0) * PT_PER_PX,
+            img.height.max(1.0) * PT_PER_PX,
+        );
+        let mut s = (measure / w).min(geo.block_h * 0.6 / h);
+        if !self.cx.book.enlarge_images {
+            s = s.min(1.0);
+        }
+        let (iw, ih) = (w * s, h * s);
+        let ppi = img.width / (iw / 72.0);
+        if img.svg.is_none() && ppi < MIN_PPI - 0.5 {
+            let shown = img
+                .path
+                .strip_prefix(&self.cx.book.root)
+                .unwrap_or(&img.path);
+            self.warnings.push(crate::diag::Diagnostic::warning_at(
+                &pos.file,
+                pos.line,
+                pos.column,
+                format!(
+                    "image {} prints at {:.0} ppi ({}×{} pixels over {:.0} mm); print wants at least {MIN_PPI:.0} ppi: use a file of at least {:.0} pixels across",
+                    shown.display(),
+                    ppi,
+                    img.width,
+                    img.height,
+                    iw / crate::style::PT_PER_MM,
+                    (iw / 72.0 * MIN_PPI).ceil()
+                ),
+            ));
+        }
+        (iw, ih)
     }
 
     /// Two blank lines, the title, the byline, one blank line: a whole
@@ -403,6 +513,8 @@ pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley
         els: Vec::new(),
         sid: chapter_sid_base(ci),
         keep: false,
+        anchor: None,
+        warnings: Vec::new(),
     };
     b.opening(&title);
     let measure = cx.geo.measure;
@@ -423,6 +535,7 @@ pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley
         els: b.els,
         footnotes,
         title,
+        warnings: b.warnings,
     }
 }
 
@@ -462,11 +575,12 @@ impl PieceBuilder<'_> {
                     let marked = dots || self.cx.class.emphasis == EmphasisMark::Dots;
                     self.push(c, (f, size, marked), at, out)
                 }
-                Inline::Link { url, content } => {
+                Inline::Link { target, content } => {
                     let from = out.len();
                     self.push(content, cur, at, out);
+                    let target = self.link_target(target);
                     for p in &mut out[from..] {
-                        p.link.get_or_insert_with(|| url.clone());
+                        p.link.get_or_insert_with(|| target.clone());
                     }
                 }
                 Inline::FootnoteRef(i) => {
@@ -474,8 +588,11 @@ impl PieceBuilder<'_> {
                         out.push(self.note_ref(*i, size));
                     }
                 }
-                Inline::Html(h) => {
-                    out.push(Piece::new(html_text(h), font, size, Some(*at)));
+                Inline::Html(el, content) => self.html(el, content, cur, at, out),
+                Inline::Image { alt, .. } => {
+                    // Set as a figure by the paragraph; here (a footnote)
+                    // only its text.
+                    out.push(Piece::new(alt.clone(), font, size, Some(*at)));
                     *at += offsets::inline_len(inline);
                 }
                 Inline::LineBreak => {
@@ -483,6 +600,62 @@ impl PieceBuilder<'_> {
                     *at += offsets::inline_len(inline);
                 }
             }
+        }
+    }
+
+    /// Where a link of the book leads in the print edition.
+    fn link_target(&self, target: &LinkTarget) -> super::LinkTarget {
+        match target {
+            LinkTarget::External(url) | LinkTarget::Pending { url, .. } => {
+                super::LinkTarget::Uri(url.clone())
+            }
+            LinkTarget::Chapter { chapter, anchor } => {
+                let id = &self.cx.book.chapters[*chapter].id;
+                super::LinkTarget::Anchor(match anchor {
+                    Some(a) => format!("{id}#{a}"),
+                    None => id.clone(),
+                })
+            }
+        }
+    }
+
+    /// A raw HTML element inside text, set as `model::html::Print` says.
+    fn html(
+        &self,
+        el: &crate::model::html::Element,
+        content: &[Inline],
+        cur: (FaceId, f32, bool),
+        at: &mut usize,
+        out: &mut Vec<Piece>,
+    ) {
+        use crate::model::html::Print;
+        let (font, size, dots) = cur;
+        let fonts = self.cx.fonts;
+        match el.spec().print {
+            Print::Strong => self.push(
+                content,
+                (fonts.within(FontRole::Strong, font), size, dots),
+                at,
+                out,
+            ),
+            Print::Emphasis => {
+                let f = fonts.within(FontRole::Emphasis, font);
+                let marked = dots || self.cx.class.emphasis == EmphasisMark::Dots;
+                self.push(content, (f, size, marked), at, out)
+            }
+            Print::Raised | Print::Lowered => {
+                let up = if el.spec().print == Print::Raised {
+                    0.35
+                } else {
+                    -0.15
+                };
+                let from = out.len();
+                self.push(content, (font, size * 0.7, dots), at, out);
+                for p in &mut out[from..] {
+                    p.raise += size * up;
+                }
+            }
+            _ => self.push(content, cur, at, out),
         }
     }
 

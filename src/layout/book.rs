@@ -9,7 +9,9 @@ use super::furniture::{folio, running_head};
 use super::galley::Galley;
 use super::paginate::{paginate, place_elements};
 use super::shape::Shaper;
-use super::{Ctx, Document, ImageSource, OutlineEntry, Page, PageKind, PageLabel, PlacedImage};
+use super::{
+    Ctx, Document, ImageSource, LinkTarget, OutlineEntry, Page, PageKind, PageLabel, PlacedImage,
+};
 use crate::model::pagemap::{PageMap, PageStart};
 use crate::style::{FrontPart, HeadText};
 
@@ -33,11 +35,13 @@ pub fn typeset(cx: &Ctx, cover: Option<(u32, u32)>) -> Document {
         lines: Vec::new(),
         page_map: PageMap::default(),
         notdef: Vec::new(),
+        warnings: galleys.iter().flat_map(|g| g.warnings.clone()).collect(),
     };
     let front = front_matter(cx, &mut shaper, cover, &chapter_first_page, &mut doc);
     for (bi, bp) in body.iter().enumerate() {
         body_page(cx, &mut shaper, &galleys, (front + bi, bi), bp, &mut doc);
     }
+    resolve_anchors(&mut doc);
     doc.notdef = doc
         .pages
         .iter()
@@ -57,6 +61,29 @@ fn blank(kind: PageKind, label: PageLabel) -> Page {
         images: Vec::new(),
         links: Vec::new(),
         dots: Vec::new(),
+        anchors: Vec::new(),
+    }
+}
+
+/// Turns links to anchors (chapters, headings) into page destinations.
+fn resolve_anchors(doc: &mut Document) {
+    let mut at = std::collections::HashMap::new();
+    for (pi, page) in doc.pages.iter().enumerate() {
+        for (key, y) in &page.anchors {
+            at.entry(key.clone()).or_insert((pi, *y));
+        }
+    }
+    for page in &mut doc.pages {
+        for link in &mut page.links {
+            if let LinkTarget::Anchor(key) = &link.target {
+                // Every anchor was checked when the sources were loaded; a
+                // heading's chapter start is the fallback.
+                let chapter = key.split('#').next().unwrap_or("");
+                if let Some(&(page, y)) = at.get(key).or_else(|| at.get(chapter)) {
+                    link.target = LinkTarget::Page { page, y };
+                }
+            }
+        }
     }
 }
 
@@ -191,6 +218,7 @@ fn cover_page(cx: &Ctx, cover: Option<(u32, u32)>, label: PageLabel) -> Page {
             height: h * s,
             clip: Some([0.0, 0.0, geo.pw, geo.ph]),
             alt: Some(cx.book.meta.title.clone()),
+            sid: None,
         });
     }
     page
@@ -269,6 +297,8 @@ fn body_page(
         furniture(cx, shaper, (&g.title, left, idx), &mut page);
     }
     if bp.kind == PageKind::Opening {
+        page.anchors
+            .push((cx.book.chapters[bp.chapter].id.clone(), 0.0));
         doc.outline.push(OutlineEntry {
             title: g.title.clone(),
             page: idx,

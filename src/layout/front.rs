@@ -99,6 +99,7 @@ pub(super) fn contents_galley(cx: &Ctx, shaper: &mut Shaper) -> Galley {
         els,
         footnotes: Vec::new(),
         title: heading.clone(),
+        warnings: Vec::new(),
     }
 }
 

@@ -31,6 +31,8 @@ pub(super) enum ElKind {
         width: f32,
         height: f32,
         alt: String,
+        /// Its structure id: the figure's place in reading order.
+        sid: u32,
     },
     Rule,
 }
@@ -43,6 +45,8 @@ pub(super) struct El {
     pub break_before: bool,
     pub footnotes: Vec<usize>,
     pub src: Option<Src>,
+    /// A place links lead to (`LinkTarget::Anchor`) starts here.
+    pub anchor: Option<String>,
 }
 
 /// One article (or the contents) laid out in a single column.
@@ -51,6 +55,8 @@ pub(super) struct Galley {
     /// Set lines of each footnote, in the chapter's order.
     pub footnotes: Vec<(Structure, Vec<SetLine>)>,
     pub title: String,
+    /// Warnings about what the print edition sets (low-resolution images).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 pub(super) fn space(h: f32, break_before: bool) -> El {
@@ -60,6 +66,7 @@ pub(super) fn space(h: f32, break_before: bool) -> El {
         break_before,
         footnotes: Vec::new(),
         src: None,
+        anchor: None,
     }
 }
 
@@ -96,6 +103,7 @@ pub(super) fn line_el(
         },
         break_before,
         src,
+        anchor: None,
     }
 }
 

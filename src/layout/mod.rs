@@ -15,6 +15,7 @@ mod front;
 mod furniture;
 mod galley;
 mod geometry;
+mod html;
 mod notes;
 mod paginate;
 pub mod para;
@@ -108,6 +109,8 @@ pub struct PlacedImage {
     /// Clip to this rectangle (x0, y0, x1, y1) when the image overflows it.
     pub clip: Option<[f32; 4]>,
     pub alt: Option<String>,
+    /// Structure id of the figure (reading order); `None` for the cover.
+    pub sid: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +121,10 @@ pub enum LinkTarget {
         y: f32,
     },
     Uri(String),
+    /// A place in the book named before pages exist: a chapter's id, or
+    /// `chapter-id#heading-id`; made a [`LinkTarget::Page`] once the book
+    /// is paginated.
+    Anchor(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,6 +179,8 @@ pub struct Page {
     pub images: Vec<PlacedImage>,
     pub links: Vec<Link>,
     pub dots: Vec<Dot>,
+    /// Places links lead to (see [`LinkTarget::Anchor`]) and their y.
+    pub anchors: Vec<(String, f32)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,6 +227,9 @@ pub struct Document {
     /// Text of runs holding a glyph the face does not have (`.notdef`);
     /// the build refuses to write such a PDF.
     pub notdef: Vec<String>,
+    /// What the print edition cannot do as the sources ask (images that
+    /// print below 150 ppi), with positions.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Everything the typesetter reads: the book, its design, its faces and the

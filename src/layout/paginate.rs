@@ -6,10 +6,7 @@
 use super::galley::{El, ElKind};
 use super::geometry::Geo;
 use super::para::SetLine;
-use super::{
-    Dot, GlyphRun, ImageSource, LineRecord, Link, LinkTarget, Page, PlacedImage, RuleLine,
-    Structure,
-};
+use super::{Dot, GlyphRun, ImageSource, LineRecord, Link, Page, PlacedImage, RuleLine, Structure};
 
 /// Page ranges of `els`; `fn_heights` is the height of each footnote the
 /// elements refer to, `fn_gap` the room above a page's first footnote.
@@ -93,6 +90,9 @@ pub(super) fn place_elements(
 ) {
     let mut y = geo.block_top;
     for e in els {
+        if let Some(a) = &e.anchor {
+            page.anchors.push((a.clone(), y));
+        }
         match &e.kind {
             ElKind::Line {
                 line,
@@ -105,10 +105,10 @@ pub(super) fn place_elements(
                 let baseline = y + geo.baseline_in(e.h, line.max_size);
                 let x0 = left + dx;
                 emit_line(line, x0, baseline, Some(*structure), page);
-                for (lx0, lx1, url) in &line.links {
+                for (lx0, lx1, target) in &line.links {
                     page.links.push(Link {
                         rect: [x0 + lx0, y, x0 + lx1, y + e.h],
-                        target: LinkTarget::Uri(url.clone()),
+                        target: target.clone(),
                     });
                 }
                 lines.push(LineRecord {
@@ -133,6 +133,7 @@ pub(super) fn place_elements(
                 width,
                 height,
                 alt,
+                sid,
             } => {
                 page.images.push(PlacedImage {
                     source: ImageSource::File(path.clone()),
@@ -142,6 +143,7 @@ pub(super) fn place_elements(
                     height: *height,
                     clip: None,
                     alt: Some(alt.clone()),
+                    sid: Some(*sid),
                 });
             }
             ElKind::Rule => {

@@ -24,7 +24,7 @@ pub struct Piece {
     /// The footnote this piece refers to (its marker).
     pub footnote: Option<usize>,
     /// Target of a hyperlink the piece belongs to.
-    pub link: Option<String>,
+    pub link: Option<super::LinkTarget>,
     /// Emphasis dots under its Han characters.
     pub dots: bool,
 }
@@ -87,7 +87,7 @@ pub struct SetLine {
     pub footnotes: Vec<usize>,
     /// Hyperlinked stretches: start and end x (relative to the line's left
     /// edge) and the target.
-    pub links: Vec<(f32, f32, String)>,
+    pub links: Vec<(f32, f32, super::LinkTarget)>,
     /// Largest font size in the line.
     pub max_size: f32,
 }

@@ -2,6 +2,7 @@
 //! Markdown files, and what every renderer (EPUB writer, PDF typesetter),
 //! the linter and the coverage check read. Renderers never look at sources.
 
+pub mod html;
 pub mod pagemap;
 
 use std::path::PathBuf;
@@ -32,6 +33,9 @@ pub struct Book {
     /// Cover image file, resolved against the book folder; `None` means a
     /// typographic cover is generated from the title.
     pub cover: Option<CoverSource>,
+    /// Images may be set larger than their natural size (`[book]
+    /// enlarge_images`): up to the full measure.
+    pub enlarge_images: bool,
 }
 
 /// The cover image a book names, and where `book.toml` names it.
@@ -141,6 +145,9 @@ pub enum Block {
     Heading {
         level: u8,
         content: Vec<Inline>,
+        /// Unique in its chapter, made from the text (`source::links::slug`);
+        /// links to the heading name it.
+        id: String,
         pos: SourcePos,
     },
     Quote {
@@ -163,10 +170,9 @@ pub enum Block {
         text: String,
         pos: SourcePos,
     },
-    /// Raw HTML block, checked to be well-formed XML. Renderers that cannot
-    /// show HTML print its text content.
+    /// Raw HTML block, parsed and held to the subset of [`html::ELEMENTS`].
     Html {
-        html: String,
+        nodes: Vec<html::Node>,
         pos: SourcePos,
     },
     Rule {
@@ -196,15 +202,38 @@ pub enum Inline {
     Strong(Vec<Inline>),
     Code(String),
     Link {
-        url: String,
+        target: LinkTarget,
         content: Vec<Inline>,
     },
     /// Index into `Chapter::footnotes`.
     FootnoteRef(usize),
-    /// Raw inline HTML (well-formed); see [`Block::Html`].
-    Html(String),
+    /// A raw HTML element of the subset ([`html::ELEMENTS`]) and its content.
+    Html(html::Element, Vec<Inline>),
+    /// An image inside a paragraph's text: both editions set it where it
+    /// stands, as a figure that splits the paragraph.
+    Image {
+        path: PathBuf,
+        alt: String,
+        pos: SourcePos,
+    },
     /// A hard line break.
     LineBreak,
+}
+
+/// Where a link leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// A URL outside the book (`https:`, `mailto:` …).
+    External(String),
+    /// A chapter of the book (index into `Book::chapters`), at its start or
+    /// at a heading (`Block::Heading::id`).
+    Chapter {
+        chapter: usize,
+        anchor: Option<String>,
+    },
+    /// As written, before the loader resolves it against every chapter;
+    /// no loaded book holds one.
+    Pending { url: String, pos: SourcePos },
 }
 
 /// The page map's measure of text, in one place: a printed page's start is
@@ -213,7 +242,7 @@ pub enum Inline {
 /// these functions, so the print edition's page starts and the EPUB's
 /// page-break markers agree.
 pub mod offsets {
-    use super::{Inline, html_text};
+    use super::Inline;
 
     /// What ends a paragraph, heading, code or HTML block, or an image's
     /// caption, in the plain text: one line end.
@@ -227,7 +256,8 @@ pub mod offsets {
             Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
                 inlines_len(c)
             }
-            Inline::Html(h) => html_text(h).chars().count(),
+            Inline::Html(_, c) => inlines_len(c),
+            Inline::Image { alt, .. } => text_len(alt),
             Inline::FootnoteRef(_) => 0,
             Inline::LineBreak => 1,
         }
@@ -250,7 +280,7 @@ pub mod offsets {
 }
 
 /// Plain text of inlines, as a reader would see it (footnote markers and
-/// HTML tags left out).
+/// HTML tags left out, an image's caption on a line of its own).
 pub fn inline_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
     push_inline_text(inlines, &mut out);
@@ -264,31 +294,15 @@ fn push_inline_text(inlines: &[Inline], out: &mut String) {
             Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
                 push_inline_text(c, out)
             }
-            Inline::Html(h) => out.push_str(&html_text(h)),
+            Inline::Html(_, c) => push_inline_text(c, out),
+            Inline::Image { alt, .. } => {
+                out.push_str(alt);
+                out.push('\n');
+            }
             Inline::FootnoteRef(_) => {}
             Inline::LineBreak => out.push('\n'),
         }
     }
-}
-
-/// Text content of a well-formed HTML fragment: tags dropped, the five XML
-/// entities decoded.
-pub fn html_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
 }
 
 impl Book {
@@ -351,8 +365,8 @@ fn push_block_text(block: &Block, out: &mut String) {
             out.push_str(text);
             out.push('\n');
         }
-        Block::Html { html, .. } => {
-            out.push_str(&html_text(html));
+        Block::Html { nodes, .. } => {
+            out.push_str(&html::text(nodes));
             out.push('\n');
         }
         Block::Rule { .. } => {}

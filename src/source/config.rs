@@ -109,6 +109,10 @@ pub struct BookSection {
     pub cover: Option<Spanned<String>>,
     /// Chapter files in reading order, relative to the book folder.
     pub chapters: Vec<Spanned<String>>,
+    /// Set images up to the full measure even past their natural size (96
+    /// pixels to the inch).
+    #[serde(default)]
+    pub enlarge_images: bool,
 }
 
 fn default_language() -> String {

@@ -3,13 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
+mod body;
 pub mod config;
+pub mod emphasis;
+pub mod html;
+pub mod links;
 pub mod markdown;
+pub mod meta;
+pub mod text;
 
 use crate::diag::{Diagnostic, Failure, io_error, line_col};
 use crate::model::{Book, Metadata};
 use crate::style::DocumentClass;
-use markdown::{inside_book, parse_chapter};
+use markdown::inside_book;
 
 pub const BOOK_TOML: &str = "book.toml";
 
@@ -21,6 +27,8 @@ pub struct Sources {
     pub settings: config::Settings,
     pub fonts: config::FontConfig,
     pub class: DocumentClass,
+    /// Warnings about the sources (positioned), for the build to print.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads the book in `root`; see [`load`].
@@ -31,24 +39,25 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
 /// Loads the book in `root`. Diagnostic paths are shown joined to `root`.
 pub fn load(root: &Path) -> Result<Sources, Failure> {
     let toml_path = root.join(BOOK_TOML);
-    let text = std::fs::read_to_string(&toml_path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
+    let text = text::read(&toml_path, &toml_path).map_err(|e| match e {
+        text::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Diagnostic::error_file(
                 &toml_path,
                 "not found: a book folder needs a book.toml (create one with `bindery import PAGE.txt --into DIR`)",
             )
-        } else {
-            io_error(&toml_path, &e)
         }
+        text::ReadError::Io(e) => io_error(&toml_path, &e),
+        text::ReadError::Text(d) => d,
     })?;
     let settings = config::read(&toml_path, text.clone());
     let book_section = config::book(&settings)?;
+    let mut warnings = Vec::new();
     let at = |span: std::ops::Range<usize>, msg: String| {
         let (line, column) = line_col(&text, span.start);
         Diagnostic::error_at(&toml_path, line, column, msg)
     };
 
-    let mut problems = Vec::new();
+    let mut problems = meta::check(&settings);
     let fonts = config::fonts(&settings).unwrap_or_else(|d| {
         problems.push(d);
         Default::default()
@@ -103,21 +112,31 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
             ));
             continue;
         }
-        let body = match std::fs::read_to_string(&full) {
+        let body = match text::read(&full, &root.join(&rel)) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(text::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 problems.push(at(entry.span(), format!("chapter file {name} not found")));
                 continue;
             }
-            Err(e) => {
+            Err(text::ReadError::Io(e)) => {
                 problems.push(at(entry.span(), format!("chapter file {name}: {e}")));
                 continue;
             }
+            Err(text::ReadError::Text(d)) => {
+                problems.push(d);
+                continue;
+            }
         };
-        match parse_chapter(&body, &rel, root, format!("ch{:02}", i + 1)) {
-            Ok(ch) => chapters.push(ch),
+        match markdown::parse(&body, &rel, root, format!("ch{:02}", i + 1)) {
+            Ok((ch, w)) => {
+                chapters.push(ch);
+                warnings.extend(w);
+            }
             Err(diags) => problems.extend(diags),
         }
+    }
+    if problems.is_empty() {
+        problems.extend(links::resolve(&mut chapters));
     }
     // The file itself is opened with the other images (`assets`).
     let cover = book_section.cover.as_ref().map(|c| {
@@ -137,6 +156,7 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
         problems.push(at(s.span(), m));
     }
     if !problems.is_empty() {
+        problems.extend(warnings);
         return Err(Failure(problems));
     }
 
@@ -162,9 +182,8 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
             editors: b.editors,
             publisher: b.publisher,
             identifier,
-            isbn: b
-                .isbn
-                .map(|s| s.chars().filter(char::is_ascii_digit).collect()),
+            // Checked by `meta::check` before.
+            isbn: b.isbn.and_then(|s| meta::isbn13(&s).ok()),
             date: b.date,
             description: b.description,
             source: b.source,
@@ -172,12 +191,14 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
         },
         chapters,
         cover,
+        enlarge_images: b.enlarge_images,
     };
     Ok(Sources {
         book,
         settings,
         fonts,
         class,
+        warnings,
     })
 }
 

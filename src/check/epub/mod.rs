@@ -23,8 +23,11 @@ const MAX_ENTRY_BYTES: u64 = 32 * 1024 * 1024;
 const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
 /// Most bytes read out of the container in total.
 const MAX_READ_BYTES: u64 = 96 * 1024 * 1024;
-/// Highest compression ratio accepted for entries over 1 MiB.
+/// Highest compression ratio accepted for entries over [`RATIO_FROM`].
 const MAX_RATIO: u64 = 200;
+/// Entries from this size on are judged by their ratio: smaller ones are
+/// bounded by the size limits, and repetitive text may compress past 200:1.
+const RATIO_FROM: u64 = 8 * 1024 * 1024;
 
 /// An entry as listed in the central directory.
 #[derive(Debug, Clone)]
@@ -211,7 +214,7 @@ pub fn check_epub(bytes: &[u8], opts: &CheckOptions, sink: &mut Sink) {
         }
         total = total.saturating_add(e.size);
         if e.size > MAX_ENTRY_BYTES
-            || (e.size > 1024 * 1024 && e.size / e.compressed.max(1) > MAX_RATIO)
+            || (e.size > RATIO_FROM && e.size / e.compressed.max(1) > MAX_RATIO)
         {
             sink.error(
                 "epub.zip.limits",

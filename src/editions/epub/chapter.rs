@@ -4,8 +4,9 @@
 
 use super::Writer;
 use super::xhtml::{Doc, ImageRef, Marker, UsedChars, escape, page_marker};
+use crate::model::html::{Element, Node, Print};
 use crate::model::pagemap::PageMap;
-use crate::model::{Block, Chapter, Inline, html_text, offsets};
+use crate::model::{Block, Chapter, Inline, LinkTarget, offsets};
 use crate::style::FontRole;
 
 /// Page starts of one chapter: before the title, and per block.
@@ -69,6 +70,9 @@ pub fn chapter(
         notes: NoteRefs::new(w, index),
         images,
         assets: w.assets,
+        chapters: &w.book.chapters,
+        index,
+        wide: w.book.enlarge_images,
     };
     for (bi, block) in ch.blocks.iter().enumerate() {
         let mut markers = std::mem::take(&mut marks.blocks[bi]);
@@ -167,24 +171,25 @@ struct ChapterWriter<'i> {
     notes: NoteRefs,
     images: &'i mut Vec<ImageRef>,
     assets: &'i crate::assets::Assets,
+    chapters: &'i [Chapter],
+    index: usize,
+    /// Images set to the full width (`[book] enlarge_images`).
+    wide: bool,
 }
 
 impl ChapterWriter<'_> {
     fn block(&mut self, d: &mut Doc, block: &Block) {
         match block {
-            Block::Paragraph { content, .. } => {
-                d.raw("<p>");
-                self.inlines(d, content);
-                d.raw("</p>");
-                d.count(offsets::LINE_END);
-            }
-            Block::Heading { level, content, .. } => {
+            Block::Paragraph { content, .. } => self.paragraph(d, content),
+            Block::Heading {
+                level, content, id, ..
+            } => {
                 // h1 is the article title; the chapter's top heading level
                 // becomes h2 so no level is skipped.
                 let h = (*level as usize + 2)
                     .saturating_sub(self.notes.top_heading as usize)
                     .clamp(2, 6);
-                d.raw(&format!("<h{h}>"));
+                d.raw(&format!("<h{h} id=\"{}\">", escape(id)));
                 d.push_role(FontRole::Heading);
                 self.inlines(d, content);
                 d.pop_face();
@@ -207,9 +212,12 @@ impl ChapterWriter<'_> {
                 d.raw("</code></pre>");
                 d.count(offsets::LINE_END);
             }
-            Block::Html { html, .. } => {
-                let text = html_text(html);
-                d.counted_markup(html, &text);
+            Block::Html { nodes, .. } => {
+                // Page starts inside raw HTML go before it: a marker may not
+                // stand inside a list or table.
+                let n = crate::model::html::text(nodes).chars().count();
+                d.markers_before(n);
+                html_nodes(d, nodes);
                 d.count(offsets::LINE_END);
             }
             Block::Rule { .. } => d.raw("<hr/>"),
@@ -232,6 +240,34 @@ impl ChapterWriter<'_> {
         d.raw(&format!("</{tag}>"));
     }
 
+    /// A paragraph; an image inside it ends the text before it and is set
+    /// as a figure, the text after it continues without an indent.
+    fn paragraph(&mut self, d: &mut Doc, content: &[Inline]) {
+        let mut seen_text = false;
+        for part in content.split_inclusive(|i| matches!(i, Inline::Image { .. })) {
+            let (text, image) = match part.split_last() {
+                Some((Inline::Image { path, alt, .. }, rest)) => (rest, Some((path, alt))),
+                _ => (part, None),
+            };
+            if has_content(text) {
+                d.raw(if seen_text {
+                    "<p class=\"continued\">"
+                } else {
+                    "<p>"
+                });
+                self.inlines(d, text);
+                d.raw("</p>");
+                seen_text = true;
+            } else {
+                d.count(offsets::inlines_len(text));
+            }
+            if let Some((path, alt)) = image {
+                self.image(d, path, alt);
+            }
+        }
+        d.count(offsets::LINE_END);
+    }
+
     fn image(&mut self, d: &mut Doc, path: &std::path::Path, alt: &str) {
         let images = &mut *self.images;
         let href = match images.iter().find(|i| i.source == path) {
@@ -249,13 +285,39 @@ impl ChapterWriter<'_> {
                 href
             }
         };
+        let class = if self.wide { "image wide" } else { "image" };
         d.raw(&format!(
-            "<figure class=\"image\"><img src=\"{}\" alt=\"{}\"/></figure>",
+            "<figure class=\"{class}\"><img src=\"{}\" alt=\"{}\"/>",
             escape(&href),
             escape(alt)
         ));
-        // The alt text is part of the block text the page map counts.
-        d.count(offsets::text_len(alt));
+        // The caption is the alternative text, as the print edition sets
+        // it; it is part of the block text the page map counts.
+        if !alt.is_empty() {
+            d.raw("<figcaption>");
+            d.push_role(FontRole::Note);
+            d.text(alt);
+            d.pop_face();
+            d.raw("</figcaption>");
+        }
+        d.raw("</figure>");
+        d.count(offsets::LINE_END);
+    }
+
+    /// The href of a link from this chapter.
+    fn href(&self, target: &LinkTarget) -> String {
+        match target {
+            LinkTarget::External(url) | LinkTarget::Pending { url, .. } => url.clone(),
+            LinkTarget::Chapter { chapter, anchor } => {
+                let ch = &self.chapters[*chapter];
+                let fragment = anchor.clone().unwrap_or_else(|| ch.id.clone());
+                if *chapter == self.index {
+                    format!("#{fragment}")
+                } else {
+                    format!("{}.xhtml#{fragment}", ch.id)
+                }
+            }
+        }
     }
 
     fn inlines(&mut self, d: &mut Doc, inlines: &[Inline]) {
@@ -281,16 +343,18 @@ impl ChapterWriter<'_> {
                     d.text(t);
                     d.raw("</code>");
                 }
-                Inline::Link { url, content } => {
-                    d.raw(&format!("<a href=\"{}\">", escape(url)));
+                Inline::Link { target, content } => {
+                    d.raw(&format!("<a href=\"{}\">", escape(&self.href(target))));
                     self.inlines(d, content);
                     d.raw("</a>");
                 }
                 Inline::FootnoteRef(i) => self.note_ref(d, *i),
-                Inline::Html(h) => {
-                    let text = html_text(h);
-                    d.counted_markup(h, &text);
+                Inline::Html(el, content) => {
+                    start_tag(d, el, content.is_empty());
+                    self.inlines(d, content);
+                    end_tag(d, el, content.is_empty());
                 }
+                Inline::Image { path, alt, .. } => self.image(d, path, alt),
                 Inline::LineBreak => {
                     d.marker_before_char();
                     d.raw("<br/>");
@@ -362,6 +426,52 @@ impl ChapterWriter<'_> {
     }
 }
 
+/// Whether inlines hold anything but white space.
+fn has_content(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|i| match i {
+        Inline::Text(t) => !t.trim().is_empty(),
+        _ => true,
+    })
+}
+
+/// The start tag of a raw HTML element, entering its font role; a void
+/// element is written self-closed.
+fn start_tag(d: &mut Doc, el: &Element, empty: bool) {
+    let mut tag = format!("<{}", el.name);
+    for (k, v) in &el.attrs {
+        tag.push_str(&format!(" {k}=\"{}\"", escape(v)));
+    }
+    let void = empty && el.spec().content == crate::model::html::Content::Void;
+    tag.push_str(if void { "/>" } else { ">" });
+    d.raw(&tag);
+    match el.spec().print {
+        Print::Strong => d.push_role(FontRole::Strong),
+        Print::Emphasis => d.push_role(FontRole::Emphasis),
+        _ => d.push_role(FontRole::Body),
+    }
+}
+
+fn end_tag(d: &mut Doc, el: &Element, empty: bool) {
+    d.pop_face();
+    if !(empty && el.spec().content == crate::model::html::Content::Void) {
+        d.raw(&format!("</{}>", el.name));
+    }
+}
+
+/// A raw HTML block's nodes.
+fn html_nodes(d: &mut Doc, nodes: &[Node]) {
+    for n in nodes {
+        match n {
+            Node::Text(t) => d.text(t),
+            Node::Element(el, children) => {
+                start_tag(d, el, children.is_empty());
+                html_nodes(d, children);
+                end_tag(d, el, children.is_empty());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
@@ -400,6 +510,7 @@ mod tests {
             },
             chapters,
             cover: None,
+            enlarge_images: false,
         }
     }
 

@@ -85,6 +85,7 @@ impl Edition for EpubEdition {
                 embeds_fonts: self.options.embed_fonts,
                 ..Default::default()
             },
+            warnings: Vec::new(),
         })
     }
 }

@@ -98,7 +98,10 @@ pub fn css(faces: &[FontFace<'_>], fonts: &FontSet, class: &DocumentClass) -> St
     // Roles whose face differs from what the rules above give them.
     for (role, selector) in [
         (FontRole::Title, "h1"),
-        (FontRole::Note, ".author-note, section.footnotes"),
+        (
+            FontRole::Note,
+            ".author-note, section.footnotes, figure.image figcaption",
+        ),
     ] {
         let d = names.declarations(fonts, role);
         let inherited = match role {
@@ -144,7 +147,7 @@ h3, h4, h5, h6 {
   font-size: 1.1em;
   margin: 1em 0 0.5em;
 }
-strong {
+strong, b {
 {strong}}
 em {
 {em}}
@@ -172,6 +175,18 @@ figure.image {
 }
 figure.image img {
   max-width: 100%;
+}
+figure.image.wide img {
+  width: 100%;
+}
+figure.image figcaption {
+  text-indent: 0;
+  text-align: center;
+  font-size: 0.875em;
+  margin-top: 0.5em;
+}
+p.continued {
+  text-indent: 0;
 }
 hr {
   border: none;

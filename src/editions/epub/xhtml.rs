@@ -146,10 +146,9 @@ impl<'u> Doc<'u> {
         escape_into(s, &mut self.out);
     }
 
-    /// Text written elsewhere (raw HTML), recorded and counted; markers
-    /// falling inside it are placed before it.
-    pub(super) fn counted_markup(&mut self, markup: &str, text: &str) {
-        let n = text.chars().count();
+    /// Places the markers that fall within the next `n` characters here,
+    /// before content that cannot hold them (a raw HTML block).
+    pub(super) fn markers_before(&mut self, n: usize) {
         while self
             .markers
             .front()
@@ -158,11 +157,6 @@ impl<'u> Doc<'u> {
             let m = self.markers.pop_front().expect("checked");
             self.out.push_str(&m.markup);
         }
-        for c in text.chars() {
-            self.record(c);
-        }
-        self.counted += n;
-        self.out.push_str(markup);
     }
 
     /// Counts characters of the block text that have no markup of their

@@ -22,8 +22,8 @@ use crate::layout::{Document, ImageSource, LinkTarget, Page, Role};
 pub(super) struct Drawn {
     /// Per structure element, in reading order.
     pub structure: BTreeMap<u32, (Role, Vec<Identifier>)>,
-    /// Page, alternative text and content of each image.
-    pub figures: Vec<(u32, Option<String>, Identifier)>,
+    /// Page, alternative text, content and structure id of each image.
+    pub figures: Vec<(u32, Option<String>, Identifier, Option<u32>)>,
 }
 
 /// The faces and the prepared images.
@@ -81,7 +81,9 @@ fn images(s: &mut Surface, pi: usize, page: &Page, pictures: &Pictures, drawn: &
             s.pop();
         }
         s.end_tagged();
-        drawn.figures.push((pi as u32, img.alt.clone(), id));
+        drawn
+            .figures
+            .push((pi as u32, img.alt.clone(), id, img.sid));
     }
 }
 
@@ -186,6 +188,8 @@ fn links(p: &mut PdfPage, page: &Page) {
                 XyzDestination::new(*page, Point::from_xy(0.0, *y)),
             )),
             LinkTarget::Uri(u) => Target::Action(Action::Link(LinkAction::new(u.clone()))),
+            // Resolved when the book was paginated; none is left.
+            LinkTarget::Anchor(_) => continue,
         };
         p.add_annotation(Annotation::new_link(
             LinkAnnotation::new(rect, target),

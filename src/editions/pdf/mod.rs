@@ -77,6 +77,7 @@ impl Edition for PdfEdition {
             .into());
         }
         let bytes = write_pdf(&doc, ctx, &self.options)?;
+        let warnings = doc.warnings.clone();
         let page = &self.class.page;
         Ok(Rendered {
             bytes,
@@ -85,6 +86,7 @@ impl Edition for PdfEdition {
                 page_size_pt: Some((mm(page.width_mm), mm(page.height_mm))),
                 ..Default::default()
             },
+            warnings,
         })
     }
 }

@@ -14,24 +14,36 @@ use crate::model::Book;
 pub(super) fn tag_tree(
     book: &Book,
     structure: BTreeMap<u32, (Role, Vec<Identifier>)>,
-    figures: Vec<(u32, Option<String>, Identifier)>,
+    figures: Vec<(u32, Option<String>, Identifier, Option<u32>)>,
 ) -> TagTree {
     let mut tree = TagTree::new().with_lang(Some(book.meta.language.clone()));
-    let mut figures = figures.into_iter().peekable();
-    // The cover comes first.
-    while let Some((page, _, _)) = figures.peek() {
-        if *page > 0 {
-            break;
+    // The cover comes first; every other figure takes its place in reading
+    // order, with its alternative text as /Alt.
+    let mut placed: BTreeMap<u32, (Option<String>, Identifier)> = BTreeMap::new();
+    for (_, alt, id, sid) in figures {
+        match sid {
+            Some(sid) => {
+                placed.insert(sid, (alt, id));
+            }
+            None => tree.push(TagGroup::with_children(
+                Tag::Figure(alt),
+                vec![Node::from(id)],
+            )),
         }
-        let (_, alt, id) = figures.next().expect("peeked");
-        tree.push(TagGroup::with_children(
-            Tag::Figure(alt),
-            vec![Node::from(id)],
-        ));
+    }
+    let mut groups: BTreeMap<u32, (Role, TagGroup)> = structure
+        .into_iter()
+        .map(|(sid, (role, ids))| {
+            let children = ids.into_iter().map(Node::from).collect();
+            (sid, (role, TagGroup::with_children(kind(role), children)))
+        })
+        .collect();
+    for (sid, (alt, id)) in placed {
+        let figure = TagGroup::with_children(Tag::Figure(alt), vec![Node::from(id)]);
+        groups.insert(sid, (Role::Figure, figure));
     }
     let mut toc: Option<TagGroup> = None;
-    for (_, (role, ids)) in structure {
-        let group = TagGroup::with_children(kind(role), ids.into_iter().map(Node::from).collect());
+    for (_, (role, group)) in groups {
         if role == Role::TocItem {
             toc.get_or_insert_with(|| TagGroup::new(Tag::TOC))
                 .push(group);
@@ -44,12 +56,6 @@ pub(super) fn tag_tree(
     }
     if let Some(t) = toc.take() {
         tree.push(t);
-    }
-    for (_, alt, id) in figures {
-        tree.push(TagGroup::with_children(
-            Tag::Figure(alt),
-            vec![Node::from(id)],
-        ));
     }
     tree
 }
