@@ -112,7 +112,10 @@ fn seed_book_is_covered_by_the_bundled_fonts() {
 fn bundled() -> [(&'static str, bindery::fonts::LoadedFont); 2] {
     let set = bindery::fonts::FontSet::bundled();
     let face = |name: &str| {
-        let id = set.ids().find(|&i| set.name(i) == name).expect("bundled face");
+        let id = set
+            .ids()
+            .find(|&i| set.name(i) == name)
+            .expect("bundled face");
         set.face(id).clone()
     };
     [

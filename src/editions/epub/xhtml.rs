@@ -187,12 +187,11 @@ impl<'u> Doc<'u> {
         self.counted = 0;
     }
 
-    /// Markers past the block's last character go after the block.
-    pub(super) fn end_block(&mut self) {
-        while let Some(m) = self.markers.pop_front() {
-            self.out.push_str(&m.markup);
-        }
+    /// Ends a block; markers past its last character are returned, to
+    /// start the next block's text.
+    pub(super) fn end_block(&mut self) -> Vec<Marker> {
         self.out.push('\n');
+        self.markers.drain(..).collect()
     }
 }
 
