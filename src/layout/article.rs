@@ -10,7 +10,7 @@ use super::galley::{
 use super::geometry::Geo;
 use super::para::{Align, ParaStyle, Piece, set_balanced, set_paragraph};
 use super::shape::Shaper;
-use super::{FaceId, Role, Structure};
+use super::{FaceId, Group, GroupKind, InlineTag, Role, Structure};
 use crate::model::{Block, Chapter, Inline, block_text, html_text, offsets};
 use crate::script::generated::Texts;
 use crate::style::{EmphasisMark, FontRole, TextStyle};
@@ -24,6 +24,10 @@ struct ChapterBuilder<'c, 's, 'f> {
     sid: u32,
     /// The next line must stay on the page of the previous element.
     keep: bool,
+    /// Lists and quotes set so far.
+    groups: Vec<Group>,
+    /// The chapter's highest heading level, for heading ranks.
+    top_heading: u8,
 }
 
 /// Where a block sits: its top-level block index, the character offset of
@@ -43,6 +47,19 @@ impl ChapterBuilder<'_, '_, '_> {
     fn next_sid(&mut self) -> u32 {
         self.sid += 1;
         self.sid
+    }
+
+    /// Runs `f` and records a group over the structure elements it adds.
+    fn group(&mut self, kind: GroupKind, f: impl FnOnce(&mut Self)) {
+        let first = self.sid + 1;
+        f(self);
+        if self.sid >= first {
+            self.groups.push(Group {
+                kind,
+                first,
+                last: self.sid,
+            });
+        }
     }
 
     /// Sets a paragraph of `style` into lines and adds them; `h` is the
@@ -141,9 +158,11 @@ impl ChapterBuilder<'_, '_, '_> {
                     measure: p.measure - indent,
                     ..p
                 };
-                for b in blocks {
-                    self.block(b, inner, base);
-                }
+                self.group(GroupKind::Quote, |me| {
+                    for b in blocks {
+                        me.block(b, inner, base);
+                    }
+                });
             }
             Block::List { start, items, .. } => self.list(*start, items, p, base),
             Block::Image { path, alt, .. } => self.image(path, alt, p, base),
@@ -186,7 +205,8 @@ impl ChapterBuilder<'_, '_, '_> {
     fn heading(&mut self, level: u8, content: &[Inline], p: Place, base: &mut usize) {
         let geo = self.geo();
         let t = &self.cx.class.text;
-        let style = t.headings[(level.max(1) as usize - 1).min(t.headings.len() - 1)];
+        let rank = crate::style::heading_rank(level, self.top_heading);
+        let style = *t.heading(rank);
         let size = style.pt(geo.em);
         let h = geo.on_grid(size * style.leading);
         self.els.push(space(geo.pitch, true));
@@ -196,13 +216,33 @@ impl ChapterBuilder<'_, '_, '_> {
             .fonts
             .within(style.role, self.cx.face(FontRole::Body));
         let pieces = self.pieces(content, font, size, *base);
-        let role = Role::Heading(level.saturating_add(1).min(6));
+        let role = Role::Heading(rank);
         self.paragraph(&pieces, &style, (p.dx, p.measure), h, role, Some(p.top));
         self.keep = true;
         *base += offsets::paragraph_len(content);
     }
 
     fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], p: Place, base: &mut usize) {
+        let ordered = start.is_some();
+        self.group(GroupKind::List { ordered }, |me| {
+            for (k, item) in items.iter().enumerate() {
+                me.group(GroupKind::ListItem, |me| {
+                    me.list_item(start, k, item, p, base)
+                });
+            }
+        });
+    }
+
+    /// One list item: its marker (a label of its own) hanging before the
+    /// first paragraph, then its blocks, as the item's body.
+    fn list_item(
+        &mut self,
+        start: Option<u64>,
+        k: usize,
+        item: &[Block],
+        p: Place,
+        base: &mut usize,
+    ) {
         let geo = self.geo();
         let em = geo.em;
         let indent = self.cx.class.text.block_indent * em;
@@ -212,27 +252,30 @@ impl ChapterBuilder<'_, '_, '_> {
             measure: p.measure - indent,
             ..p
         };
-        for (k, item) in items.iter().enumerate() {
-            let marker = Texts::list_marker(start, k);
+        let mut marker = Piece::new(Texts::list_marker(start, k), body, em, None);
+        marker.structure = Some(structure(Role::ListLabel, self.next_sid()));
+        let mut marker = Some(marker);
+        self.group(GroupKind::ListBody, |me| {
             for (bi, b) in item.iter().enumerate() {
                 match b {
                     Block::Paragraph { content, .. } if bi == 0 => {
-                        let mut pieces = vec![Piece::new(marker.clone(), body, em, None)];
-                        pieces.extend(self.pieces(content, body, em, *base));
+                        let mut pieces: Vec<Piece> = marker.take().into_iter().collect();
+                        pieces.extend(me.pieces(content, body, em, *base));
                         let m = (inner.dx, inner.measure, -indent, em);
-                        let align = self.cx.class.text.paragraph.align;
-                        self.set(&pieces, m, geo.pitch, align, Role::Paragraph, Some(p.top));
+                        let align = me.cx.class.text.paragraph.align;
+                        me.set(&pieces, m, geo.pitch, align, Role::Paragraph, Some(p.top));
                         *base += offsets::paragraph_len(content);
                     }
-                    _ => self.block(b, inner, base),
+                    _ => me.block(b, inner, base),
                 }
             }
-        }
+        });
     }
 
     fn image(&mut self, path: &std::path::Path, alt: &str, p: Place, base: &mut usize) {
         let geo = self.geo();
         if let Some(img) = self.cx.assets.image(path) {
+            let id = self.next_sid();
             let (w, h) = (img.width.max(1.0), img.height.max(1.0));
             let s = (p.measure / w).min(geo.block_h * 0.6 / h);
             let (iw, ih) = (w * s, h * s);
@@ -245,6 +288,7 @@ impl ChapterBuilder<'_, '_, '_> {
                     width: iw,
                     height: ih,
                     alt: alt.to_string(),
+                    structure: structure(Role::Figure, id),
                 },
                 break_before: !self.keep,
                 footnotes: Vec::new(),
@@ -376,8 +420,18 @@ impl ChapterBuilder<'_, '_, '_> {
                 if bi > 0 {
                     pieces.push(Piece::new("\n", font, size, None));
                 }
-                let text = block_text(blk);
-                pieces.push(Piece::new(text.trim_end_matches('\n'), font, size, None));
+                match blk {
+                    // Strong and emphasised text keep their faces and marks.
+                    Block::Paragraph { content, .. } => {
+                        let mut p = self.pieces(content, font, size, 0);
+                        p.iter_mut().for_each(|p| p.src = None);
+                        pieces.extend(p);
+                    }
+                    _ => {
+                        let text = block_text(blk);
+                        pieces.push(Piece::new(text.trim_end_matches('\n'), font, size, None));
+                    }
+                }
             }
             let para = ParaStyle {
                 measure: geo.measure,
@@ -403,6 +457,8 @@ pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley
         els: Vec::new(),
         sid: chapter_sid_base(ci),
         keep: false,
+        groups: Vec::new(),
+        top_heading: crate::style::top_heading(&ch.blocks).unwrap_or(1),
     };
     b.opening(&title);
     let measure = cx.geo.measure;
@@ -423,6 +479,7 @@ pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley
         els: b.els,
         footnotes,
         title,
+        groups: b.groups,
     }
 }
 
@@ -455,12 +512,16 @@ impl PieceBuilder<'_> {
                 }
                 Inline::Strong(c) => {
                     let f = fonts.within(FontRole::Strong, font);
-                    self.push(c, (f, size, dots), at, out)
+                    let from = out.len();
+                    self.push(c, (f, size, dots), at, out);
+                    tag_inline(&mut out[from..], InlineTag::Strong);
                 }
                 Inline::Emphasis(c) => {
                     let f = fonts.within(FontRole::Emphasis, font);
                     let marked = dots || self.cx.class.emphasis == EmphasisMark::Dots;
-                    self.push(c, (f, size, marked), at, out)
+                    let from = out.len();
+                    self.push(c, (f, size, marked), at, out);
+                    tag_inline(&mut out[from..], InlineTag::Emphasis);
                 }
                 Inline::Link { url, content } => {
                     let from = out.len();
@@ -498,6 +559,15 @@ impl PieceBuilder<'_> {
             footnote: Some(i),
             link: None,
             dots: false,
+            inline: None,
+            structure: None,
         }
+    }
+}
+
+/// Marks pieces as strong or emphasised text, keeping the innermost tag.
+fn tag_inline(pieces: &mut [Piece], tag: InlineTag) {
+    for p in pieces {
+        p.inline.get_or_insert(tag);
     }
 }

@@ -33,6 +33,10 @@ pub fn typeset(cx: &Ctx, cover: Option<(u32, u32)>) -> Document {
         lines: Vec::new(),
         page_map: PageMap::default(),
         notdef: Vec::new(),
+        groups: galleys
+            .iter()
+            .flat_map(|g| g.groups.iter().copied())
+            .collect(),
     };
     let front = front_matter(cx, &mut shaper, cover, &chapter_first_page, &mut doc);
     for (bi, bp) in body.iter().enumerate() {
@@ -190,7 +194,8 @@ fn cover_page(cx: &Ctx, cover: Option<(u32, u32)>, label: PageLabel) -> Page {
             width: w * s,
             height: h * s,
             clip: Some([0.0, 0.0, geo.pw, geo.ph]),
-            alt: Some(cx.book.meta.title.clone()),
+            alt: Some(cx.texts.cover_alt(cx.book)),
+            structure: None,
         });
     }
     page

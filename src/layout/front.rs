@@ -99,6 +99,7 @@ pub(super) fn contents_galley(cx: &Ctx, shaper: &mut Shaper) -> Galley {
         els,
         footnotes: Vec::new(),
         title: heading.clone(),
+        groups: Vec::new(),
     }
 }
 
@@ -204,6 +205,11 @@ pub(super) fn toc_numbers(cx: &Ctx, shaper: &mut Shaper, tp: &TocPage, page: &mu
                 page: tp.front + tp.chapter_first_page[ci],
                 y: 0.0,
             },
+            structure: Some(Structure {
+                role: Role::TocItem,
+                id: contents_entry_sid(ci),
+            }),
+            description: cx.texts.chapter_title(ci).to_string(),
         });
     }
 }
@@ -267,5 +273,6 @@ fn page_number(
         glyphs,
         text,
         structure: None,
+        inline: None,
     });
 }

@@ -31,6 +31,7 @@ pub(super) enum ElKind {
         width: f32,
         height: f32,
         alt: String,
+        structure: Structure,
     },
     Rule,
 }
@@ -51,6 +52,8 @@ pub(super) struct Galley {
     /// Set lines of each footnote, in the chapter's order.
     pub footnotes: Vec<(Structure, Vec<SetLine>)>,
     pub title: String,
+    /// Lists and quotes over the galley's structure ids.
+    pub groups: Vec<super::Group>,
 }
 
 pub(super) fn space(h: f32, break_before: bool) -> El {

@@ -56,6 +56,34 @@ pub enum Role {
     TocItem,
     Caption,
     Figure,
+    /// A list item's marker (number or bullet).
+    ListLabel,
+}
+
+/// Inline structure inside a paragraph: strong and emphasised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineTag {
+    Strong,
+    Emphasis,
+}
+
+/// Structure that groups consecutive elements: lists, their items and
+/// bodies, block quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    List { ordered: bool },
+    ListItem,
+    ListBody,
+    Quote,
+}
+
+/// A group over the elements with ids `first..=last` (ids are in reading
+/// order, so a group is a range; groups nest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    pub kind: GroupKind,
+    pub first: u32,
+    pub last: u32,
 }
 
 /// A structure element that content belongs to: one paragraph, heading…
@@ -78,6 +106,8 @@ pub struct GlyphRun {
     pub glyphs: Vec<Glyph>,
     pub text: String,
     pub structure: Option<Structure>,
+    /// Strong or emphasised text inside its structure element.
+    pub inline: Option<InlineTag>,
 }
 
 /// A straight line (rules under running heads, footnote separators).
@@ -108,6 +138,9 @@ pub struct PlacedImage {
     /// Clip to this rectangle (x0, y0, x1, y1) when the image overflows it.
     pub clip: Option<[f32; 4]>,
     pub alt: Option<String>,
+    /// The figure's place in reading order (the cover has none: it comes
+    /// first).
+    pub structure: Option<Structure>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +158,10 @@ pub struct Link {
     /// x0, y0, x1, y1 in points from the top-left corner.
     pub rect: [f32; 4],
     pub target: LinkTarget,
+    /// The element the link belongs to (a contents entry, a paragraph).
+    pub structure: Option<Structure>,
+    /// What the link leads to, for assistive technology.
+    pub description: String,
 }
 
 /// The page number a reader sees (PDF page label).
@@ -218,6 +255,8 @@ pub struct Document {
     /// Text of runs holding a glyph the face does not have (`.notdef`);
     /// the build refuses to write such a PDF.
     pub notdef: Vec<String>,
+    /// Lists, list items and quotes over the structure elements.
+    pub groups: Vec<Group>,
 }
 
 /// Everything the typesetter reads: the book, its design, its faces and the

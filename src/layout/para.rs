@@ -3,8 +3,8 @@
 //! Han characters), total-fit line breaking over the tailored break
 //! opportunities, then justified lines of positioned glyph runs.
 
-use super::Glyph;
 use super::shape::{Cluster, ShapedGlyph, Shaper};
+use super::{Glyph, InlineTag, Structure};
 use crate::fonts::FaceId;
 use crate::script::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
 pub use crate::style::Align;
@@ -27,6 +27,10 @@ pub struct Piece {
     pub link: Option<String>,
     /// Emphasis dots under its Han characters.
     pub dots: bool,
+    /// Strong or emphasised text, for the tagged PDF.
+    pub inline: Option<InlineTag>,
+    /// An element of its own instead of the paragraph's (a list label).
+    pub structure: Option<Structure>,
 }
 
 impl Piece {
@@ -40,6 +44,8 @@ impl Piece {
             footnote: None,
             link: None,
             dots: false,
+            inline: None,
+            structure: None,
         }
     }
 }
@@ -67,6 +73,8 @@ pub struct LineRun {
     pub text: String,
     /// Emphasis dots under its Han characters.
     pub dots: bool,
+    pub inline: Option<InlineTag>,
+    pub structure: Option<Structure>,
 }
 
 /// A set line.
@@ -742,7 +750,12 @@ impl Ctx<'_> {
         let cx = at.x0 as f32;
         let dots = piece.dots;
         let same = line.runs.last().is_some_and(|r| {
-            r.font == c.font && r.size == c.size && r.raise == c.raise && r.dots == dots
+            r.font == c.font
+                && r.size == c.size
+                && r.raise == c.raise
+                && r.dots == dots
+                && r.inline == piece.inline
+                && r.structure == piece.structure
         });
         if !same {
             line.runs.push(LineRun {
@@ -753,6 +766,8 @@ impl Ctx<'_> {
                 glyphs: Vec::new(),
                 text: String::new(),
                 dots,
+                inline: piece.inline,
+                structure: piece.structure,
             });
         }
         let run = line.runs.last_mut().expect("a run was pushed");

@@ -149,24 +149,12 @@ impl NoteRefs {
         NoteRefs {
             cid: ch.id.clone(),
             seen: vec![0; ch.footnotes.len()],
-            top_heading: top_heading(&ch.blocks).unwrap_or(1),
+            top_heading: crate::style::top_heading(&ch.blocks).unwrap_or(1),
             marks: (0..ch.footnotes.len())
                 .map(|i| w.texts.note_mark(index, i))
                 .collect(),
         }
     }
-}
-
-fn top_heading(blocks: &[Block]) -> Option<u8> {
-    blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Heading { level, .. } => Some(*level),
-            Block::Quote { blocks, .. } => top_heading(blocks),
-            Block::List { items, .. } => items.iter().filter_map(|i| top_heading(i)).min(),
-            _ => None,
-        })
-        .min()
 }
 
 struct ChapterWriter<'i> {
@@ -187,9 +175,7 @@ impl ChapterWriter<'_> {
             Block::Heading { level, content, .. } => {
                 // h1 is the article title; the chapter's top heading level
                 // becomes h2 so no level is skipped.
-                let h = (*level as usize + 2)
-                    .saturating_sub(self.notes.top_heading as usize)
-                    .clamp(2, 6);
+                let h = crate::style::heading_rank(*level, self.notes.top_heading);
                 d.raw(&format!("<h{h}>"));
                 d.push_role(FontRole::Heading);
                 self.inlines(d, content);

@@ -5,6 +5,9 @@ use serde::Deserialize;
 
 use crate::style::DocumentClass;
 
+/// The printer's usual bleed.
+const DEFAULT_BLEED_MM: f32 = 3.0;
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct PdfOptions {
@@ -26,6 +29,10 @@ pub struct PdfOptions {
     pub pdfa: bool,
     /// Write a tagged (structured, accessible) PDF.
     pub tagged: Option<bool>,
+    /// Write PDF/UA-1 (checked by krilla's validator); needs tagging.
+    pub ua: Option<bool>,
+    /// Bleed around the full-bleed cover, in millimetres.
+    pub bleed_mm: Option<f32>,
 }
 
 impl PdfOptions {
@@ -54,5 +61,14 @@ impl PdfOptions {
 
     pub fn tagged(&self) -> bool {
         self.tagged.unwrap_or(true)
+    }
+
+    /// PDF/UA-1 unless turned off, or unless tagging is.
+    pub fn ua(&self) -> bool {
+        self.ua.unwrap_or(self.tagged())
+    }
+
+    pub fn bleed_mm(&self) -> f32 {
+        self.bleed_mm.unwrap_or(DEFAULT_BLEED_MM).max(0.0)
     }
 }
