@@ -335,7 +335,7 @@ impl ChapterBuilder<'_, '_, '_> {
             em: title_size,
             align: t.chapter_title.align,
         };
-        let lines = set_balanced(self.shaper, &pieces, &para);
+        let lines = set_balanced(self.shaper, &pieces, &para, &|t| cx.word_breaks(t));
         let id = self.next_sid();
         for line in lines {
             head_h += title_pitch;

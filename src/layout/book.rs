@@ -299,7 +299,8 @@ fn furniture(cx: &Ctx, shaper: &mut Shaper, at: (&str, f32, usize), page: &mut P
             HeadText::ChapterTitle => chapter_title,
         };
         let style = (&t.running_head, cx.face(t.running_head.role));
-        running_head(shaper, style, &cx.geo, left, head, page);
+        let words = &|t: &str| cx.word_breaks(t);
+        running_head(shaper, style, &cx.geo, (left, words), head, page);
     }
     let style = (&t.folio, cx.face(t.folio.role));
     let text = page.label.text();

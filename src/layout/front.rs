@@ -7,7 +7,7 @@ use super::galley::{
     CONTENTS_SID, El, ElKind, Galley, LineBox, Src, contents_entry_sid, line_el, space, structure,
 };
 use super::paginate::emit_line;
-use super::para::{Align, ParaStyle, Piece, set_balanced};
+use super::para::{Align, ParaStyle, Piece, set_balanced, set_display};
 use super::shape::Shaper;
 use super::{GlyphRun, Link, LinkTarget, Page, Role, Structure};
 use crate::script::generated::LEADER;
@@ -37,7 +37,7 @@ pub(super) fn title_page(cx: &Ctx, shaper: &mut Shaper, idx: usize, page: &mut P
             em: size,
             align: style.align,
         };
-        for line in set_balanced(shaper, &pieces, &para) {
+        for line in set_balanced(shaper, &pieces, &para, &|t| cx.word_breaks(t)) {
             *y += size * style.leading;
             emit_line(&line, left, *y, Some(Structure { role, id: sid }), page);
         }
@@ -111,7 +111,14 @@ fn contents_entry(cx: &Ctx, shaper: &mut Shaper, ci: usize, els: &mut Vec<El>) {
     let font = cx.face(t.contents_entry.role);
     let size = t.contents_entry.pt(geo.em);
     let measure = geo.measure - TOC_NUMBER_EMS * geo.em;
-    let set = single_line(shaper, title, font, size, measure, t.contents_entry.align);
+    let pieces = [Piece::new(title, font, size, None)];
+    let para = ParaStyle {
+        measure,
+        indent: 0.0,
+        em: size,
+        align: t.contents_entry.align,
+    };
+    let set = set_display(shaper, &pieces, &para, &|t| cx.word_breaks(t));
     let sid = contents_entry_sid(ci);
     let n = set.len();
     for (li, line) in set.into_iter().enumerate() {

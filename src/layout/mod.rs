@@ -288,6 +288,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Word boundaries of a display text, from a segmenter loaded with the
+    /// words its characters can form (a few hundred for a title).
+    pub(crate) fn word_breaks(&self, text: &str) -> Vec<usize> {
+        crate::script::segment::boundaries(text)
+    }
+
     /// The face that sets `role`.
     fn face(&self, role: crate::style::FontRole) -> FaceId {
         self.fonts.role(role)

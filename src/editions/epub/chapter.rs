@@ -69,6 +69,7 @@ pub fn chapter(
     header(&mut d, ch, title);
     let mut carry = d.end_block();
     let mut cw = ChapterWriter {
+        in_heading: false,
         notes: NoteRefs::new(w, index),
         images,
         assets: w.assets,
@@ -113,7 +114,7 @@ fn header(d: &mut Doc, ch: &Chapter, title: &str) {
     d.raw("<header>\n");
     d.raw(&format!("<h1 id=\"{cid}-title\">"));
     d.push_role(FontRole::Title);
-    d.text(title);
+    d.words(title);
     d.pop_face();
     d.raw("</h1>\n");
     if let Some(byline) = ch.byline() {
@@ -158,6 +159,8 @@ impl NoteRefs {
 }
 
 struct ChapterWriter<'i> {
+    /// Text goes into a heading: words are marked.
+    in_heading: bool,
     notes: NoteRefs,
     images: &'i mut Vec<ImageRef>,
     assets: &'i crate::assets::Assets,
@@ -178,7 +181,9 @@ impl ChapterWriter<'_> {
                 let h = crate::style::heading_rank(*level, self.notes.top_heading);
                 d.raw(&format!("<h{h}>"));
                 d.push_role(FontRole::Heading);
+                self.in_heading = true;
                 self.inlines(d, content);
+                self.in_heading = false;
                 d.pop_face();
                 d.raw(&format!("</h{h}>"));
                 d.count(offsets::LINE_END);
@@ -256,6 +261,7 @@ impl ChapterWriter<'_> {
     fn inlines(&mut self, d: &mut Doc, inlines: &[Inline]) {
         for inline in inlines {
             match inline {
+                Inline::Text(t) if self.in_heading => d.words(t),
                 Inline::Text(t) => d.text(t),
                 Inline::Emphasis(c) => {
                     d.raw("<em>");

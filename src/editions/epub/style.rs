@@ -292,6 +292,7 @@ nav.toc ol {
 }
 nav.toc li {
   margin: 0.5em 0;
+  word-break: keep-all;
 }
 nav.toc a {
   text-decoration: none;
