@@ -10,7 +10,7 @@ use super::galley::{
 use super::geometry::Geo;
 use super::para::{Align, ParaStyle, Piece, set_balanced, set_paragraph};
 use super::shape::Shaper;
-use super::{FaceId, Role, Structure};
+use super::{FaceId, Group, GroupKind, InlineTag, Role, Structure};
 use crate::model::{Block, Chapter, Inline, LinkTarget, SourcePos, block_text, offsets};
 use crate::script::generated::Texts;
 use crate::style::{EmphasisMark, FontRole, TextStyle};
@@ -27,6 +27,10 @@ struct ChapterBuilder<'c, 's, 'f> {
     /// Where the next element starts a place links lead to.
     anchor: Option<String>,
     warnings: Vec<crate::diag::Diagnostic>,
+    /// Lists and quotes set so far.
+    groups: Vec<Group>,
+    /// The chapter's highest heading level, for heading ranks.
+    top_heading: u8,
 }
 
 /// Where a block sits: its top-level block index, the character offset of
@@ -46,6 +50,19 @@ impl ChapterBuilder<'_, '_, '_> {
     fn next_sid(&mut self) -> u32 {
         self.sid += 1;
         self.sid
+    }
+
+    /// Runs `f` and records a group over the structure elements it adds.
+    fn group(&mut self, kind: GroupKind, f: impl FnOnce(&mut Self)) {
+        let first = self.sid + 1;
+        f(self);
+        if self.sid >= first {
+            self.groups.push(Group {
+                kind,
+                first,
+                last: self.sid,
+            });
+        }
     }
 
     /// Sets a paragraph of `style` into lines and adds them; `h` is the
@@ -144,9 +161,11 @@ impl ChapterBuilder<'_, '_, '_> {
                     measure: p.measure - indent,
                     ..p
                 };
-                for b in blocks {
-                    self.block(b, inner, base);
-                }
+                self.group(GroupKind::Quote, |me| {
+                    for b in blocks {
+                        me.block(b, inner, base);
+                    }
+                });
             }
             Block::List { start, items, .. } => self.list(*start, items, p, base),
             Block::Image { path, alt, pos } => self.image(path, alt, pos, p, base),
@@ -199,7 +218,7 @@ impl ChapterBuilder<'_, '_, '_> {
         content: &[Inline],
         p: Place,
         base: &mut usize,
-        marker: Option<String>,
+        marker: Option<Piece>,
     ) {
         let geo = self.geo();
         let t = &self.cx.class.text;
@@ -219,9 +238,7 @@ impl ChapterBuilder<'_, '_, '_> {
             });
             if has_text {
                 let mut pieces = Vec::new();
-                if let Some(m) = marker.take() {
-                    pieces.push(Piece::new(m, body, geo.em, None));
-                }
+                pieces.extend(marker.take());
                 pieces.extend(self.pieces(text, body, geo.em, *base));
                 let (dx, first) = if pieces.first().is_some_and(|p| p.src.is_none()) {
                     (indent, -indent)
@@ -246,7 +263,8 @@ impl ChapterBuilder<'_, '_, '_> {
     fn heading(&mut self, level: u8, content: &[Inline], p: Place, base: &mut usize) {
         let geo = self.geo();
         let t = &self.cx.class.text;
-        let style = t.headings[(level.max(1) as usize - 1).min(t.headings.len() - 1)];
+        let rank = crate::style::heading_rank(level, self.top_heading);
+        let style = *t.heading(rank);
         let size = style.pt(geo.em);
         let h = geo.on_grid(size * style.leading);
         self.els.push(space(geo.pitch, true));
@@ -256,13 +274,33 @@ impl ChapterBuilder<'_, '_, '_> {
             .fonts
             .within(style.role, self.cx.face(FontRole::Body));
         let pieces = self.pieces(content, font, size, *base);
-        let role = Role::Heading(level.saturating_add(1).min(6));
+        let role = Role::Heading(rank);
         self.paragraph(&pieces, &style, (p.dx, p.measure), h, role, Some(p.top));
         self.keep = true;
         *base += offsets::paragraph_len(content);
     }
 
     fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], p: Place, base: &mut usize) {
+        let ordered = start.is_some();
+        self.group(GroupKind::List { ordered }, |me| {
+            for (k, item) in items.iter().enumerate() {
+                me.group(GroupKind::ListItem, |me| {
+                    me.list_item(start, k, item, p, base)
+                });
+            }
+        });
+    }
+
+    /// One list item: its marker (a label of its own) hanging before the
+    /// first paragraph, then its blocks, as the item's body.
+    fn list_item(
+        &mut self,
+        start: Option<u64>,
+        k: usize,
+        item: &[Block],
+        p: Place,
+        base: &mut usize,
+    ) {
         let geo = self.geo();
         let em = geo.em;
         let indent = self.cx.class.text.block_indent * em;
@@ -272,18 +310,19 @@ impl ChapterBuilder<'_, '_, '_> {
             measure: p.measure - indent,
             ..p
         };
-        let _ = (body, em);
-        for (k, item) in items.iter().enumerate() {
-            let marker = Texts::list_marker(start, k);
+        let mut marker = Piece::new(Texts::list_marker(start, k), body, em, None);
+        marker.structure = Some(structure(Role::ListLabel, self.next_sid()));
+        let mut marker = Some(marker);
+        self.group(GroupKind::ListBody, |me| {
             for (bi, b) in item.iter().enumerate() {
                 match b {
                     Block::Paragraph { content, .. } if bi == 0 => {
-                        self.text_paragraph(content, p, base, Some(marker.clone()))
+                        me.text_paragraph(content, p, base, marker.take())
                     }
-                    _ => self.block(b, inner, base),
+                    _ => me.block(b, inner, base),
                 }
             }
-        }
+        });
     }
 
     fn image(
@@ -299,7 +338,7 @@ impl ChapterBuilder<'_, '_, '_> {
             let (iw, ih) = self.image_size(img, p.measure, pos);
             // At least half a line of white above and below, on the grid.
             let eh = ((ih + geo.pitch) / geo.pitch).ceil() * geo.pitch;
-            let sid = self.next_sid();
+            let id = self.next_sid();
             self.els.push(El {
                 h: eh,
                 kind: ElKind::Image {
@@ -307,7 +346,7 @@ impl ChapterBuilder<'_, '_, '_> {
                     width: iw,
                     height: ih,
                     alt: alt.to_string(),
-                    sid,
+                    structure: structure(Role::Figure, id),
                 },
                 break_before: !self.keep,
                 footnotes: Vec::new(),
@@ -401,7 +440,7 @@ impl ChapterBuilder<'_, '_, '_> {
             em: title_size,
             align: t.chapter_title.align,
         };
-        let lines = set_balanced(self.shaper, &pieces, &para);
+        let lines = set_balanced(self.shaper, &pieces, &para, &|t| cx.word_breaks(t));
         let id = self.next_sid();
         for line in lines {
             head_h += title_pitch;
@@ -486,8 +525,18 @@ impl ChapterBuilder<'_, '_, '_> {
                 if bi > 0 {
                     pieces.push(Piece::new("\n", font, size, None));
                 }
-                let text = block_text(blk);
-                pieces.push(Piece::new(text.trim_end_matches('\n'), font, size, None));
+                match blk {
+                    // Strong and emphasised text keep their faces and marks.
+                    Block::Paragraph { content, .. } => {
+                        let mut p = self.pieces(content, font, size, 0);
+                        p.iter_mut().for_each(|p| p.src = None);
+                        pieces.extend(p);
+                    }
+                    _ => {
+                        let text = block_text(blk);
+                        pieces.push(Piece::new(text.trim_end_matches('\n'), font, size, None));
+                    }
+                }
             }
             let para = ParaStyle {
                 measure: geo.measure,
@@ -515,6 +564,8 @@ pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley
         keep: false,
         anchor: None,
         warnings: Vec::new(),
+        groups: Vec::new(),
+        top_heading: crate::style::top_heading(&ch.blocks).unwrap_or(1),
     };
     b.opening(&title);
     let measure = cx.geo.measure;
@@ -536,6 +587,7 @@ pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley
         footnotes,
         title,
         warnings: b.warnings,
+        groups: b.groups,
     }
 }
 
@@ -568,12 +620,16 @@ impl PieceBuilder<'_> {
                 }
                 Inline::Strong(c) => {
                     let f = fonts.within(FontRole::Strong, font);
-                    self.push(c, (f, size, dots), at, out)
+                    let from = out.len();
+                    self.push(c, (f, size, dots), at, out);
+                    tag_inline(&mut out[from..], InlineTag::Strong);
                 }
                 Inline::Emphasis(c) => {
                     let f = fonts.within(FontRole::Emphasis, font);
                     let marked = dots || self.cx.class.emphasis == EmphasisMark::Dots;
-                    self.push(c, (f, size, marked), at, out)
+                    let from = out.len();
+                    self.push(c, (f, size, marked), at, out);
+                    tag_inline(&mut out[from..], InlineTag::Emphasis);
                 }
                 Inline::Link { target, content } => {
                     let from = out.len();
@@ -671,6 +727,15 @@ impl PieceBuilder<'_> {
             footnote: Some(i),
             link: None,
             dots: false,
+            inline: None,
+            structure: None,
         }
+    }
+}
+
+/// Marks pieces as strong or emphasised text, keeping the innermost tag.
+fn tag_inline(pieces: &mut [Piece], tag: InlineTag) {
+    for p in pieces {
+        p.inline.get_or_insert(tag);
     }
 }

@@ -36,6 +36,10 @@ pub fn typeset(cx: &Ctx, cover: Option<(u32, u32)>) -> Document {
         page_map: PageMap::default(),
         notdef: Vec::new(),
         warnings: galleys.iter().flat_map(|g| g.warnings.clone()).collect(),
+        groups: galleys
+            .iter()
+            .flat_map(|g| g.groups.iter().copied())
+            .collect(),
     };
     let front = front_matter(cx, &mut shaper, cover, &chapter_first_page, &mut doc);
     for (bi, bp) in body.iter().enumerate() {
@@ -217,8 +221,8 @@ fn cover_page(cx: &Ctx, cover: Option<(u32, u32)>, label: PageLabel) -> Page {
             width: w * s,
             height: h * s,
             clip: Some([0.0, 0.0, geo.pw, geo.ph]),
-            alt: Some(cx.book.meta.title.clone()),
-            sid: None,
+            alt: Some(cx.texts.cover_alt(cx.book)),
+            structure: None,
         });
     }
     page
@@ -324,7 +328,8 @@ fn furniture(cx: &Ctx, shaper: &mut Shaper, at: (&str, f32, usize), page: &mut P
             HeadText::ChapterTitle => chapter_title,
         };
         let style = (&t.running_head, cx.face(t.running_head.role));
-        running_head(shaper, style, &cx.geo, left, head, page);
+        let words = &|t: &str| cx.word_breaks(t);
+        running_head(shaper, style, &cx.geo, (left, words), head, page);
     }
     let style = (&t.folio, cx.face(t.folio.role));
     let text = page.label.text();

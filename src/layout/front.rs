@@ -7,7 +7,7 @@ use super::galley::{
     CONTENTS_SID, El, ElKind, Galley, LineBox, Src, contents_entry_sid, line_el, space, structure,
 };
 use super::paginate::emit_line;
-use super::para::{Align, ParaStyle, Piece, set_balanced};
+use super::para::{Align, ParaStyle, Piece, set_balanced, set_display};
 use super::shape::Shaper;
 use super::{GlyphRun, Link, LinkTarget, Page, Role, Structure};
 use crate::script::generated::LEADER;
@@ -37,7 +37,7 @@ pub(super) fn title_page(cx: &Ctx, shaper: &mut Shaper, idx: usize, page: &mut P
             em: size,
             align: style.align,
         };
-        for line in set_balanced(shaper, &pieces, &para) {
+        for line in set_balanced(shaper, &pieces, &para, &|t| cx.word_breaks(t)) {
             *y += size * style.leading;
             emit_line(&line, left, *y, Some(Structure { role, id: sid }), page);
         }
@@ -100,6 +100,7 @@ pub(super) fn contents_galley(cx: &Ctx, shaper: &mut Shaper) -> Galley {
         footnotes: Vec::new(),
         title: heading.clone(),
         warnings: Vec::new(),
+        groups: Vec::new(),
     }
 }
 
@@ -111,7 +112,14 @@ fn contents_entry(cx: &Ctx, shaper: &mut Shaper, ci: usize, els: &mut Vec<El>) {
     let font = cx.face(t.contents_entry.role);
     let size = t.contents_entry.pt(geo.em);
     let measure = geo.measure - TOC_NUMBER_EMS * geo.em;
-    let set = single_line(shaper, title, font, size, measure, t.contents_entry.align);
+    let pieces = [Piece::new(title, font, size, None)];
+    let para = ParaStyle {
+        measure,
+        indent: 0.0,
+        em: size,
+        align: t.contents_entry.align,
+    };
+    let set = set_display(shaper, &pieces, &para, &|t| cx.word_breaks(t));
     let sid = contents_entry_sid(ci);
     let n = set.len();
     for (li, line) in set.into_iter().enumerate() {
@@ -205,6 +213,11 @@ pub(super) fn toc_numbers(cx: &Ctx, shaper: &mut Shaper, tp: &TocPage, page: &mu
                 page: tp.front + tp.chapter_first_page[ci],
                 y: 0.0,
             },
+            structure: Some(Structure {
+                role: Role::TocItem,
+                id: contents_entry_sid(ci),
+            }),
+            description: cx.texts.chapter_title(ci).to_string(),
         });
     }
 }
@@ -268,5 +281,6 @@ fn page_number(
         glyphs,
         text,
         structure: None,
+        inline: None,
     });
 }

@@ -3,7 +3,7 @@
 
 use super::geometry::Geo;
 use super::paginate::emit_line;
-use super::para::{Align, ParaStyle, Piece, SetLine, set_paragraph};
+use super::para::{Align, ParaStyle, Piece, SetLine, WordBreaks, set_paragraph};
 use super::shape::Shaper;
 use super::{FaceId, Page, RuleLine};
 use crate::script::generated::ELLIPSIS;
@@ -41,7 +41,7 @@ pub(super) fn running_head(
     shaper: &mut Shaper,
     style: (&TextStyle, FaceId),
     geo: &Geo,
-    left: f32,
+    (left, words): (f32, WordBreaks),
     text: &str,
     page: &mut Page,
 ) {
@@ -50,11 +50,20 @@ pub(super) fn running_head(
     let set =
         |shaper: &mut Shaper, t: &str| single_line(shaper, t, font, size, geo.measure, style.align);
     let mut lines = set(shaper, text);
-    let mut keep = text.chars().count();
-    while lines.len() > 1 && keep > 1 {
-        keep -= 1;
-        let short: String = text.chars().take(keep).chain(ELLIPSIS.chars()).collect();
-        lines = set(shaper, &short);
+    if lines.len() > 1 {
+        // Shortened between words, with an ellipsis.
+        let mut cuts = words(text);
+        cuts.reverse();
+        // A single word too long for the line is cut anywhere.
+        let mut chars: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).collect();
+        chars.reverse();
+        for cut in cuts.into_iter().chain(chars) {
+            let short = format!("{}{ELLIPSIS}", &text[..cut]);
+            lines = set(shaper, &short);
+            if lines.len() <= 1 {
+                break;
+            }
+        }
     }
     let baseline = geo.block_top - geo.pitch * HEAD_RAISE;
     if let Some(line) = lines.first() {

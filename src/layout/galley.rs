@@ -31,8 +31,7 @@ pub(super) enum ElKind {
         width: f32,
         height: f32,
         alt: String,
-        /// Its structure id: the figure's place in reading order.
-        sid: u32,
+        structure: Structure,
     },
     Rule,
 }
@@ -57,6 +56,8 @@ pub(super) struct Galley {
     pub title: String,
     /// Warnings about what the print edition sets (low-resolution images).
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// Lists and quotes over the galley's structure ids.
+    pub groups: Vec<super::Group>,
 }
 
 pub(super) fn space(h: f32, break_before: bool) -> El {

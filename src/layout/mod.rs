@@ -57,6 +57,34 @@ pub enum Role {
     TocItem,
     Caption,
     Figure,
+    /// A list item's marker (number or bullet).
+    ListLabel,
+}
+
+/// Inline structure inside a paragraph: strong and emphasised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineTag {
+    Strong,
+    Emphasis,
+}
+
+/// Structure that groups consecutive elements: lists, their items and
+/// bodies, block quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    List { ordered: bool },
+    ListItem,
+    ListBody,
+    Quote,
+}
+
+/// A group over the elements with ids `first..=last` (ids are in reading
+/// order, so a group is a range; groups nest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    pub kind: GroupKind,
+    pub first: u32,
+    pub last: u32,
 }
 
 /// A structure element that content belongs to: one paragraph, heading…
@@ -79,6 +107,8 @@ pub struct GlyphRun {
     pub glyphs: Vec<Glyph>,
     pub text: String,
     pub structure: Option<Structure>,
+    /// Strong or emphasised text inside its structure element.
+    pub inline: Option<InlineTag>,
 }
 
 /// A straight line (rules under running heads, footnote separators).
@@ -109,8 +139,9 @@ pub struct PlacedImage {
     /// Clip to this rectangle (x0, y0, x1, y1) when the image overflows it.
     pub clip: Option<[f32; 4]>,
     pub alt: Option<String>,
-    /// Structure id of the figure (reading order); `None` for the cover.
-    pub sid: Option<u32>,
+    /// The figure's place in reading order (the cover has none: it comes
+    /// first).
+    pub structure: Option<Structure>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,11 +158,25 @@ pub enum LinkTarget {
     Anchor(String),
 }
 
+impl LinkTarget {
+    /// What the link leads to, in words for assistive technology.
+    pub fn description(&self) -> String {
+        match self {
+            LinkTarget::Page { page, .. } => format!("page {}", page + 1),
+            LinkTarget::Uri(u) | LinkTarget::Anchor(u) => u.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     /// x0, y0, x1, y1 in points from the top-left corner.
     pub rect: [f32; 4],
     pub target: LinkTarget,
+    /// The element the link belongs to (a contents entry, a paragraph).
+    pub structure: Option<Structure>,
+    /// What the link leads to, for assistive technology.
+    pub description: String,
 }
 
 /// The page number a reader sees (PDF page label).
@@ -230,6 +275,8 @@ pub struct Document {
     /// What the print edition cannot do as the sources ask (images that
     /// print below 150 ppi), with positions.
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// Lists, list items and quotes over the structure elements.
+    pub groups: Vec<Group>,
 }
 
 /// Everything the typesetter reads: the book, its design, its faces and the
@@ -259,6 +306,12 @@ impl<'a> Ctx<'a> {
             assets: ctx.assets,
             geo: geometry::Geo::new(class, ascent),
         }
+    }
+
+    /// Word boundaries of a display text, from a segmenter loaded with the
+    /// words its characters can form (a few hundred for a title).
+    pub(crate) fn word_breaks(&self, text: &str) -> Vec<usize> {
+        crate::script::segment::boundaries(text)
     }
 
     /// The face that sets `role`.

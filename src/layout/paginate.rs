@@ -109,6 +109,8 @@ pub(super) fn place_elements(
                     page.links.push(Link {
                         rect: [x0 + lx0, y, x0 + lx1, y + e.h],
                         target: target.clone(),
+                        structure: Some(*structure),
+                        description: target.description(),
                     });
                 }
                 lines.push(LineRecord {
@@ -133,7 +135,7 @@ pub(super) fn place_elements(
                 width,
                 height,
                 alt,
-                sid,
+                structure,
             } => {
                 page.images.push(PlacedImage {
                     source: ImageSource::File(path.clone()),
@@ -143,7 +145,7 @@ pub(super) fn place_elements(
                     height: *height,
                     clip: None,
                     alt: Some(alt.clone()),
-                    sid: Some(*sid),
+                    structure: Some(*structure),
                 });
             }
             ElKind::Rule => {
@@ -182,7 +184,8 @@ pub(super) fn emit_line(
             y: baseline - r.raise,
             glyphs: r.glyphs.clone(),
             text: r.text.clone(),
-            structure,
+            structure: r.structure.or(structure),
+            inline: r.inline,
         };
         if r.dots {
             emphasis_dots(&run, &mut page.dots);

@@ -3,8 +3,8 @@
 //! Han characters), total-fit line breaking over the tailored break
 //! opportunities, then justified lines of positioned glyph runs.
 
-use super::Glyph;
 use super::shape::{Cluster, ShapedGlyph, Shaper};
+use super::{Glyph, InlineTag, Structure};
 use crate::fonts::FaceId;
 use crate::script::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
 pub use crate::style::Align;
@@ -27,6 +27,10 @@ pub struct Piece {
     pub link: Option<super::LinkTarget>,
     /// Emphasis dots under its Han characters.
     pub dots: bool,
+    /// Strong or emphasised text, for the tagged PDF.
+    pub inline: Option<InlineTag>,
+    /// An element of its own instead of the paragraph's (a list label).
+    pub structure: Option<Structure>,
 }
 
 impl Piece {
@@ -40,6 +44,8 @@ impl Piece {
             footnote: None,
             link: None,
             dots: false,
+            inline: None,
+            structure: None,
         }
     }
 }
@@ -67,6 +73,8 @@ pub struct LineRun {
     pub text: String,
     /// Emphasis dots under its Han characters.
     pub dots: bool,
+    pub inline: Option<InlineTag>,
+    pub structure: Option<Structure>,
 }
 
 /// A set line.
@@ -84,6 +92,8 @@ pub struct SetLine {
     pub text: String,
     /// Offset of the line's first character in the block's plain text.
     pub src: Option<usize>,
+    /// Byte offset of the line's first character in its segment's text.
+    pub start: usize,
     pub footnotes: Vec<usize>,
     /// Hyperlinked stretches: start and end x (relative to the line's left
     /// edge) and the target.
@@ -102,9 +112,40 @@ struct Glue {
     shrink: f32,
 }
 
+/// Word boundaries of a display text (byte positions), from the script's
+/// segmenter; asked only when the text needs more than one line.
+pub type WordBreaks<'a> = &'a dyn Fn(&str) -> Vec<usize>;
+
 /// Sets a paragraph into lines. Hard line breaks (`\n`) end a line without
 /// justifying it.
 pub fn set_paragraph(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) -> Vec<SetLine> {
+    set_lines(shaper, pieces, style, None)
+}
+
+/// Sets display text (a title, a contents entry) on as few lines as
+/// possible, breaking only between words when it needs more than one.
+pub fn set_display(
+    shaper: &mut Shaper,
+    pieces: &[Piece],
+    style: &ParaStyle,
+    words: WordBreaks,
+) -> Vec<SetLine> {
+    let lines = set_lines(shaper, pieces, style, None);
+    if lines.len() < 2 {
+        return lines;
+    }
+    let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+    set_lines(shaper, pieces, style, Some(&words(&text)))
+}
+
+/// Sets lines; `words` (byte positions in the joined text of `pieces`)
+/// limits the breaks to those places when the text fits that way.
+fn set_lines(
+    shaper: &mut Shaper,
+    pieces: &[Piece],
+    style: &ParaStyle,
+    words: Option<&[usize]>,
+) -> Vec<SetLine> {
     // Split into segments at hard breaks.
     let mut segments: Vec<Vec<Piece>> = vec![Vec::new()];
     for p in pieces {
@@ -123,36 +164,52 @@ pub fn set_paragraph(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) -
             char_off += part.chars().count();
         }
     }
+    // Word boundaries apply to text without hard breaks.
+    let words = words.filter(|_| segments.len() == 1);
     let mut lines = Vec::new();
     for (si, seg) in segments.iter().enumerate() {
         let indent = if si == 0 { style.indent } else { 0.0 };
-        set_segment(shaper, seg, style, indent, si == 0, &mut lines);
+        set_segment(shaper, seg, (style, words), indent, si == 0, &mut lines);
     }
     lines
 }
 
-/// Sets centred display text (titles) in lines of even length: the measure
-/// is narrowed em by em for as long as the number of lines stays the same,
-/// then the lines are centred in the full measure.
-pub fn set_balanced(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) -> Vec<SetLine> {
-    let mut best = set_paragraph(shaper, pieces, style);
+/// Sets centred display text (titles) in lines of even length, breaking
+/// between words: the measure is narrowed em by em for as long as the
+/// number of lines stays the same, then the lines are centred in the full
+/// measure.
+pub fn set_balanced(
+    shaper: &mut Shaper,
+    pieces: &[Piece],
+    style: &ParaStyle,
+    words: WordBreaks,
+) -> Vec<SetLine> {
+    let mut best = set_lines(shaper, pieces, style, None);
     let k = best.len();
     if k < 2 {
         return best;
     }
+    let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+    let bounds = words(&text);
+    best = set_lines(shaper, pieces, style, Some(&bounds));
+    let k = best.len().max(k);
     let mut m = style.measure;
     let mut best_m = m;
     while m - style.em >= style.em * 4.0 {
         m -= style.em;
-        let lines = set_paragraph(
+        let lines = set_lines(
             shaper,
             pieces,
             &ParaStyle {
                 measure: m,
                 ..*style
             },
+            Some(&bounds),
         );
-        if lines.len() > k {
+        let between_words = lines[1..]
+            .iter()
+            .all(|l| bounds.binary_search(&l.start).is_ok());
+        if lines.len() > k || !between_words {
             break;
         }
         best = lines;
@@ -172,7 +229,7 @@ pub fn set_balanced(shaper: &mut Shaper, pieces: &[Piece], style: &ParaStyle) ->
 fn set_segment(
     shaper: &mut Shaper,
     pieces: &[Piece],
-    style: &ParaStyle,
+    (style, words): (&ParaStyle, Option<&[usize]>),
     indent: f32,
     first_segment: bool,
     lines: &mut Vec<SetLine>,
@@ -192,6 +249,7 @@ fn set_segment(
                 last: true,
                 text: String::new(),
                 src: pieces.first().and_then(|p| p.src),
+                start: 0,
                 footnotes: Vec::new(),
                 links: Vec::new(),
                 max_size: style.em,
@@ -215,12 +273,18 @@ fn set_segment(
         style,
         indent,
     };
-    let allowed = allowed_breaks(full, clusters);
+    let mut allowed = allowed_breaks(full, clusters);
+    let within = allowed.clone();
+    if let Some(w) = words {
+        for (k, c) in clusters.iter().enumerate().skip(1) {
+            allowed[k] &= w.binary_search(&c.start).is_ok();
+        }
+    }
     // A word longer than the measure (a URL) may be broken inside, still
     // under the punctuation rules; only as a last resort anywhere.
     let inside_words: Vec<bool> = (0..=n)
         .map(|k| {
-            allowed[k]
+            within[k]
                 || (k > 0
                     && k < n
                     && !is_cjk(clusters[k - 1].last)
@@ -229,8 +293,11 @@ fn set_segment(
                     && !no_end(clusters[k - 1].last))
         })
         .collect();
+    // Between words first; a word longer than the measure breaks where
+    // the script allows.
     let breaks = ctx
         .total_fit(&allowed, false)
+        .or_else(|| words.and_then(|_| ctx.total_fit(&within, false)))
         .or_else(|| ctx.total_fit(&inside_words, true))
         .or_else(|| ctx.total_fit(&vec![true; n + 1], true))
         .expect("emergency breaking always succeeds");
@@ -705,6 +772,7 @@ impl Ctx<'_> {
                 src.piece_start,
                 src.cpiece[a],
             ),
+            start: cl[a].start,
             footnotes: Vec::new(),
             links: Vec::new(),
             max_size: 0.0,
@@ -742,7 +810,12 @@ impl Ctx<'_> {
         let cx = at.x0 as f32;
         let dots = piece.dots;
         let same = line.runs.last().is_some_and(|r| {
-            r.font == c.font && r.size == c.size && r.raise == c.raise && r.dots == dots
+            r.font == c.font
+                && r.size == c.size
+                && r.raise == c.raise
+                && r.dots == dots
+                && r.inline == piece.inline
+                && r.structure == piece.structure
         });
         if !same {
             line.runs.push(LineRun {
@@ -753,6 +826,8 @@ impl Ctx<'_> {
                 glyphs: Vec::new(),
                 text: String::new(),
                 dots,
+                inline: piece.inline,
+                structure: piece.structure,
             });
         }
         let run = line.runs.last_mut().expect("a run was pushed");

@@ -60,13 +60,19 @@ pub fn break_opportunities(text: &str) -> Vec<usize> {
 }
 
 /// Break units of a display line (a title on the cover): the text between
-/// break opportunities, each with whether a space precedes it. Spaces are
-/// dropped; a title re-joins the units with one space where one stood.
+/// break opportunities that are also word boundaries (`segment`), each
+/// with whether a space precedes it. Spaces are dropped; a title re-joins
+/// the units with one space where one stood.
 pub fn title_tokens(text: &str) -> Vec<(String, bool)> {
     let mut tokens = Vec::new();
+    let seg = super::segment::Segmenter::for_texts([text]);
     for (wi, word) in text.split_whitespace().enumerate() {
         let mut last = 0;
-        for end in break_opportunities(word).into_iter().chain([word.len()]) {
+        let words = seg.boundaries(word);
+        let ends = break_opportunities(word)
+            .into_iter()
+            .filter(|b| words.binary_search(b).is_ok());
+        for end in ends.chain([word.len()]) {
             tokens.push((word[last..end].to_string(), wi > 0 && last == 0));
             last = end;
         }

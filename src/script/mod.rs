@@ -5,6 +5,7 @@
 
 pub mod breaks;
 pub mod generated;
+pub mod segment;
 
 pub use breaks::{break_opportunities, title_tokens};
 

@@ -153,7 +153,7 @@ pub struct TextStyles {
     pub block_indent: f32,
     pub chapter_title: TextStyle,
     pub byline: TextStyle,
-    /// `#`, `##`, and everything deeper.
+    /// Headings of rank 2, 3, and everything deeper (see [`heading_rank`]).
     pub headings: [TextStyle; 3],
     pub author_note: TextStyle,
     pub footnote: TextStyle,
@@ -240,6 +240,37 @@ pub struct DocumentClass {
 impl DocumentClass {
     pub fn has(&self, part: FrontPart) -> bool {
         self.front.contains(&part)
+    }
+}
+
+/// The rank of a heading in both editions (h2…h6 in the EPUB, H2…H6 in the
+/// tagged PDF, and the size it is set in): the article title is rank 1 and
+/// the highest level a chapter uses (`top`) becomes rank 2, so no rank is
+/// skipped whether a chapter starts its headings at `#` or at `##`.
+pub fn heading_rank(level: u8, top: u8) -> u8 {
+    (level as i32 + 2 - top as i32).clamp(2, 6) as u8
+}
+
+/// The highest (smallest) heading level in `blocks`, quotes and lists
+/// included.
+pub fn top_heading(blocks: &[crate::model::Block]) -> Option<u8> {
+    use crate::model::Block;
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(*level),
+            Block::Quote { blocks, .. } => top_heading(blocks),
+            Block::List { items, .. } => items.iter().filter_map(|i| top_heading(i)).min(),
+            _ => None,
+        })
+        .min()
+}
+
+impl TextStyles {
+    /// The style of a heading of `rank` (2 and up).
+    pub fn heading(&self, rank: u8) -> &TextStyle {
+        let i = (rank.max(2) as usize - 2).min(self.headings.len() - 1);
+        &self.headings[i]
     }
 }
 

@@ -61,12 +61,16 @@ pub fn chapter(
         "<section id=\"{cid}\" class=\"chapter\" epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{cid}-title\">\n"
     ));
     let mut marks = markers(ch, index, pages);
-    for m in marks.title.iter().filter(|m| m.offset == 0) {
-        d.raw(&m.markup);
-        d.raw("\n");
-    }
+    // Every marker sits inside the text of its page's first block, at the
+    // character where the page starts: a reader that opens `#page-N` shows
+    // that text, not the end of the page before.
+    let (at_title, past_end): (Vec<Marker>, Vec<Marker>) =
+        marks.title.drain(..).partition(|m| m.offset == 0);
+    d.begin_block(at_title);
     header(&mut d, ch, title);
+    let mut carry = d.end_block();
     let mut cw = ChapterWriter {
+        in_heading: false,
         notes: NoteRefs::new(w, index),
         images,
         assets: w.assets,
@@ -75,23 +79,20 @@ pub fn chapter(
         wide: w.book.enlarge_images,
     };
     for (bi, block) in ch.blocks.iter().enumerate() {
-        let mut markers = std::mem::take(&mut marks.blocks[bi]);
+        // Markers left over from the block before start this one.
+        let mut markers: Vec<Marker> = carry.drain(..).map(|m| Marker { offset: 0, ..m }).collect();
+        markers.append(&mut marks.blocks[bi]);
         markers.sort_by_key(|m| m.offset);
-        // Page starts at the block's very beginning go before it, so they
-        // sit between blocks rather than inside a list or quote.
-        let split = markers.iter().take_while(|m| m.offset == 0).count();
-        for m in markers.drain(..split) {
-            d.raw(&m.markup);
-            d.raw("\n");
-        }
         d.begin_block(markers);
         cw.block(&mut d, block);
-        d.end_block();
+        carry = d.end_block();
     }
-    for m in marks.title.iter().filter(|m| m.offset != 0) {
-        d.raw(&m.markup);
-        d.raw("\n");
-    }
+    carry.extend(past_end);
+    let carry: Vec<Marker> = carry
+        .into_iter()
+        .map(|m| Marker { offset: 0, ..m })
+        .collect();
+    d.begin_block(carry);
     if let Some(note) = &ch.note {
         // The author note closes the article; `role="note"` tells assistive
         // technology it is ancillary to the body.
@@ -99,7 +100,13 @@ pub fn chapter(
         d.push_role(FontRole::Note);
         d.text(note);
         d.pop_face();
-        d.raw("</p>\n</footer>\n");
+        d.raw("</p>\n</footer>");
+    }
+    // A page that starts with nothing left to read: its marker closes the
+    // article.
+    for m in d.end_block() {
+        d.raw(&m.markup);
+        d.raw("\n");
     }
     cw.footnotes(&mut d, ch);
     d.raw("</section>\n</body>\n");
@@ -111,7 +118,7 @@ fn header(d: &mut Doc, ch: &Chapter, title: &str) {
     d.raw("<header>\n");
     d.raw(&format!("<h1 id=\"{cid}-title\">"));
     d.push_role(FontRole::Title);
-    d.text(title);
+    d.words(title);
     d.pop_face();
     d.raw("</h1>\n");
     if let Some(byline) = ch.byline() {
@@ -147,7 +154,7 @@ impl NoteRefs {
         NoteRefs {
             cid: ch.id.clone(),
             seen: vec![0; ch.footnotes.len()],
-            top_heading: top_heading(&ch.blocks).unwrap_or(1),
+            top_heading: crate::style::top_heading(&ch.blocks).unwrap_or(1),
             marks: (0..ch.footnotes.len())
                 .map(|i| w.texts.note_mark(index, i))
                 .collect(),
@@ -155,19 +162,9 @@ impl NoteRefs {
     }
 }
 
-fn top_heading(blocks: &[Block]) -> Option<u8> {
-    blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Heading { level, .. } => Some(*level),
-            Block::Quote { blocks, .. } => top_heading(blocks),
-            Block::List { items, .. } => items.iter().filter_map(|i| top_heading(i)).min(),
-            _ => None,
-        })
-        .min()
-}
-
 struct ChapterWriter<'i> {
+    /// Text goes into a heading: words are marked.
+    in_heading: bool,
     notes: NoteRefs,
     images: &'i mut Vec<ImageRef>,
     assets: &'i crate::assets::Assets,
@@ -186,12 +183,12 @@ impl ChapterWriter<'_> {
             } => {
                 // h1 is the article title; the chapter's top heading level
                 // becomes h2 so no level is skipped.
-                let h = (*level as usize + 2)
-                    .saturating_sub(self.notes.top_heading as usize)
-                    .clamp(2, 6);
+                let h = crate::style::heading_rank(*level, self.notes.top_heading);
                 d.raw(&format!("<h{h} id=\"{}\">", escape(id)));
                 d.push_role(FontRole::Heading);
+                self.in_heading = true;
                 self.inlines(d, content);
+                self.in_heading = false;
                 d.pop_face();
                 d.raw(&format!("</h{h}>"));
                 d.count(offsets::LINE_END);
@@ -286,8 +283,11 @@ impl ChapterWriter<'_> {
             }
         };
         let class = if self.wide { "image wide" } else { "image" };
+        d.raw(&format!("<figure class=\"{class}\">"));
+        // A page that starts with the image starts inside its figure.
+        d.marker_before_char();
         d.raw(&format!(
-            "<figure class=\"{class}\"><img src=\"{}\" alt=\"{}\"/>",
+            "<img src=\"{}\" alt=\"{}\"/>",
             escape(&href),
             escape(alt)
         ));
@@ -323,6 +323,7 @@ impl ChapterWriter<'_> {
     fn inlines(&mut self, d: &mut Doc, inlines: &[Inline]) {
         for inline in inlines {
             match inline {
+                Inline::Text(t) if self.in_heading => d.words(t),
                 Inline::Text(t) => d.text(t),
                 Inline::Emphasis(c) => {
                     d.raw("<em>");
@@ -576,9 +577,9 @@ mod tests {
         let mut used = UsedChars::new(&fonts);
         let mut images = Vec::new();
         let doc = chapter(&w, 0, Some(&pages), &mut images, &mut used);
-        // Page 1 starts with the title, before the header.
+        // Page 1 starts with the title, inside its heading.
         let p1 = doc.find(&marker(1)).expect("page 1 marker");
-        assert!(p1 < doc.find("<header>").unwrap());
+        assert!(doc[..p1].ends_with("<h1 id=\"ch01-title\">"), "{doc}");
         // Pages 2 and 3 start inside paragraphs, after exactly `offset`
         // characters of the block's text.
         for (n, block) in [(2, 0), (3, 1)] {
@@ -593,8 +594,8 @@ mod tests {
         let doc2 = chapter(&w, 1, Some(&pages), &mut images, &mut used);
         let p4 = doc2.find(&marker(4)).expect("page 4 marker");
         assert!(
-            p4 < doc2.find("<p>").unwrap(),
-            "offset 0 goes before the block"
+            doc2[..p4].ends_with("<p>"),
+            "offset 0 goes inside the block, before its first character"
         );
         assert!(
             doc2.contains("第2篇（无题）"),

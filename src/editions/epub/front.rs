@@ -25,7 +25,7 @@ pub fn title_page(w: &Writer, used: &mut UsedChars) -> String {
     d.raw("<body epub:type=\"frontmatter\">\n<section class=\"titlepage\" epub:type=\"titlepage\" aria-labelledby=\"book-title\">\n");
     d.raw("<h1 id=\"book-title\" class=\"book-title\">");
     d.push_role(FontRole::Title);
-    d.text(&m.title);
+    d.words(&m.title);
     d.pop_face();
     d.raw("</h1>\n");
     let editors = (!m.editors.is_empty()).then(|| w.texts.editors_line(&m.editors));

@@ -156,6 +156,13 @@ impl EpubEdition {
         let items = manifest(book, cover, &cover_href, &fonts, &docs.images);
         let identifier = package::package_identifier(book);
         let modified_text = format_timestamp(ctx.date);
+        let labels = &ctx.texts.labels;
+        let first = format!("{}.xhtml", book.chapters[0].id);
+        let guide = [
+            ("cover", labels.cover.as_str(), "cover.xhtml"),
+            ("toc", labels.contents.as_str(), "nav.xhtml"),
+            ("text", labels.body.as_str(), first.as_str()),
+        ];
         let opf = package::opf(
             book,
             &package::PackageInfo {
@@ -164,6 +171,7 @@ impl EpubEdition {
                 has_page_list: docs.has_page_list,
                 has_footnotes: book.chapters.iter().any(|c| !c.footnotes.is_empty()),
                 items: &items,
+                guide: &guide,
             },
         );
         let mut files: Vec<(String, &[u8], bool)> = vec![

@@ -66,7 +66,7 @@ pub fn nav_document(
     d.raw("</h1>\n<ol>\n");
     for e in toc {
         d.raw(&format!("<li><a href=\"{}\">", escape(&e.href)));
-        d.text(&e.title);
+        d.words(&e.title);
         d.raw("</a></li>\n");
     }
     d.raw("</ol>\n</nav>\n");

@@ -23,6 +23,10 @@ pub struct PackageInfo<'a> {
     pub has_page_list: bool,
     pub has_footnotes: bool,
     pub items: &'a [ManifestItem],
+    /// The EPUB 2 guide (type, title, href): readers that predate the
+    /// landmarks nav (Calibre's conversions, older Kindles) find the cover,
+    /// the contents and the start of the text there.
+    pub guide: &'a [(&'static str, &'a str, &'a str)],
 }
 
 /// The identifier the package uses: the ISBN when the book has one.
@@ -114,22 +118,46 @@ pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
     for it in info.items.iter().filter(|i| i.spine) {
         o.push_str(&format!("<itemref idref=\"{}\"/>\n", escape(&it.id)));
     }
-    o.push_str("</spine>\n</package>\n");
+    o.push_str("</spine>\n");
+    if !info.guide.is_empty() {
+        o.push_str("<guide>\n");
+        for (ty, title, href) in info.guide {
+            o.push_str(&format!(
+                "<reference type=\"{ty}\" title=\"{}\" href=\"{}\"/>\n",
+                escape(title),
+                escape(href)
+            ));
+        }
+        o.push_str("</guide>\n");
+    }
+    o.push_str("</package>\n");
     o
 }
 
-/// Editors as creators, article authors as contributors, with MARC roles.
+/// The book's creators as reading systems and catalogues show them: the
+/// editors (`edt`) when the book names them, else the article authors with
+/// their MARC roles; every article author is also listed as a contributor.
+/// Chinese names are filed as written (family name first).
 fn people(book: &Book, o: &mut String) {
     let m = &book.meta;
-    for (i, e) in m.editors.iter().enumerate() {
-        let id = format!("editor-{}", i + 1);
-        o.push_str(&format!(
-            "<dc:creator id=\"{id}\">{}</dc:creator>\n<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">edt</meta>\n",
-            escape(e)
-        ));
+    let authors = article_authors(book);
+    if m.editors.is_empty() {
+        for (i, (a, roles)) in authors.iter().enumerate() {
+            person(o, "creator", &format!("creator-{}", i + 1), a, roles);
+        }
+    } else {
+        for (i, e) in m.editors.iter().enumerate() {
+            person(o, "creator", &format!("editor-{}", i + 1), e, &["edt"]);
+        }
     }
-    // Article authors, each once, in order of first appearance, with the
-    // MARC relator of every role they have in a byline (aut, edt, trl…).
+    for (i, (a, roles)) in authors.iter().enumerate() {
+        person(o, "contributor", &format!("author-{}", i + 1), a, roles);
+    }
+}
+
+/// Article authors, each once, in order of first appearance, with the MARC
+/// relator of every role they have in a byline (aut, edt, trl…).
+fn article_authors(book: &Book) -> Vec<(&str, Vec<&'static str>)> {
     let mut authors: Vec<(&str, Vec<&'static str>)> = Vec::new();
     for ch in &book.chapters {
         let relator = marc_relator(ch.role.as_deref());
@@ -141,18 +169,23 @@ fn people(book: &Book, o: &mut String) {
             }
         }
     }
-    for (i, (a, roles)) in authors.iter().enumerate() {
-        let id = format!("author-{}", i + 1);
+    authors
+}
+
+/// One `dc:creator` or `dc:contributor` with its roles and `file-as`.
+fn person(o: &mut String, element: &str, id: &str, name: &str, roles: &[&str]) {
+    let name = escape(name);
+    o.push_str(&format!(
+        "<dc:{element} id=\"{id}\">{name}</dc:{element}>\n"
+    ));
+    for r in roles {
         o.push_str(&format!(
-            "<dc:contributor id=\"{id}\">{}</dc:contributor>\n",
-            escape(a)
+            "<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">{r}</meta>\n"
         ));
-        for r in roles {
-            o.push_str(&format!(
-                "<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">{r}</meta>\n"
-            ));
-        }
     }
+    o.push_str(&format!(
+        "<meta refines=\"#{id}\" property=\"file-as\">{name}</meta>\n"
+    ));
 }
 
 /// Accessibility metadata (EPUB Accessibility 1.1, schema.org terms).

@@ -5,7 +5,7 @@
 //! what carries emphasis dots.
 
 use crate::fonts::{FaceId, FontSet};
-use crate::style::{DocumentClass, EmphasisMark, FontRole};
+use crate::style::{Align, DocumentClass, EmphasisMark, FontRole};
 
 /// An embedded face for `@font-face`.
 pub struct FontFace<'a> {
@@ -86,8 +86,12 @@ pub fn css(faces: &[FontFace<'_>], fonts: &FontSet, class: &DocumentClass) -> St
     s.push_str(&format!("html, body {{\n  font-family: {family};\n}}\n"));
     let mut em = names.declarations(fonts, FontRole::Emphasis);
     em.insert_str(0, "  font-style: normal;\n");
-    if class.emphasis == EmphasisMark::Dots {
-        em.push_str("  text-emphasis: filled dot;\n  text-emphasis-position: under right;\n");
+    let dots = class.emphasis == EmphasisMark::Dots;
+    if dots {
+        // Readers without text-emphasis (Kindle, Adobe Digital Editions,
+        // older WebKit) keep a dotted underline; the rule below replaces it
+        // with the dots wherever they are supported.
+        em.push_str("  text-decoration: underline dotted;\n");
     }
     s.push_str(
         &BODY_CSS
@@ -95,6 +99,10 @@ pub fn css(faces: &[FontFace<'_>], fonts: &FontSet, class: &DocumentClass) -> St
             .replace("{strong}", &names.declarations(fonts, FontRole::Strong))
             .replace("{em}", &em),
     );
+    if dots {
+        s.push_str(EMPHASIS_DOTS);
+    }
+    s.push_str(&class_rules(class));
     // Roles whose face differs from what the rules above give them.
     for (role, selector) in [
         (FontRole::Title, "h1"),
@@ -115,6 +123,52 @@ pub fn css(faces: &[FontFace<'_>], fonts: &FontSet, class: &DocumentClass) -> St
     s
 }
 
+/// Emphasis dots (着重号) where the reader sets them, prefixed for WebKit.
+const EMPHASIS_DOTS: &str =
+    "@supports (text-emphasis: filled dot) or (-webkit-text-emphasis: filled dot) {
+  em {
+    text-decoration: none;
+    -webkit-text-emphasis: filled dot;
+    -webkit-text-emphasis-position: under right;
+    text-emphasis: filled dot;
+    text-emphasis-position: under right;
+  }
+}
+";
+
+/// Size, alignment and indent of each kind of text, from the document
+/// class: the print edition sets the same kinds the same way.
+fn class_rules(class: &DocumentClass) -> String {
+    let t = &class.text;
+    let mut s = String::new();
+    for (selector, style) in [
+        ("h1", &t.chapter_title),
+        ("h2", &t.headings[0]),
+        ("h3", &t.headings[1]),
+        ("h4, h5, h6", &t.headings[2]),
+        (".byline", &t.byline),
+        (".author-note", &t.author_note),
+        ("section.footnotes", &t.footnote),
+        ("nav.toc h1", &t.contents_title),
+        ("h1.book-title", &t.book_title),
+        (".subtitle", &t.subtitle),
+        ("section.titlepage p.section-name", &t.section),
+        ("section.titlepage p.editors", &t.editors),
+    ] {
+        let align = match style.align {
+            Align::Justify => "justify",
+            Align::Left => "left",
+            Align::Center => "center",
+            Align::Right => "right",
+        };
+        s.push_str(&format!(
+            "{selector} {{\n  font-size: {}em;\n  text-align: {align};\n  text-indent: {}em;\n}}\n",
+            style.size, style.indent
+        ));
+    }
+    s
+}
+
 const BODY_CSS: &str = r#"body {
   margin: 0 0.5em;
   line-height: 1.75;
@@ -129,23 +183,23 @@ p {
   text-indent: 2em;
 }
 h1, h2, h3, h4, h5, h6 {
-{headings}  text-indent: 0;
-  text-align: center;
-  line-height: 1.4;
+{headings}  line-height: 1.4;
   page-break-after: avoid;
   break-after: avoid;
+  text-wrap: balance;
+  word-break: keep-all;
 }
 h1 {
-  font-size: 1.5em;
   margin: 2em 0 0.75em;
 }
 h2 {
-  font-size: 1.25em;
   margin: 1.5em 0 0.5em;
 }
 h3, h4, h5, h6 {
-  font-size: 1.1em;
   margin: 1em 0 0.5em;
+}
+nav[hidden] {
+  display: none;
 }
 strong, b {
 {strong}}
@@ -195,16 +249,12 @@ hr {
   margin: 1.5em auto;
 }
 .byline {
-  text-indent: 0;
-  text-align: center;
   margin: 0 0 1.5em;
 }
 footer {
   margin-top: 1em;
 }
-.author-note {
-  font-size: 0.875em;
-}
+
 sup {
   font-size: 0.7em;
   line-height: 0;
@@ -212,21 +262,31 @@ sup {
 }
 section.footnotes {
   margin-top: 2em;
+}
+aside.footnote:first-of-type {
   border-top: 1px solid currentColor;
   padding-top: 0.5em;
-  font-size: 0.875em;
 }
 aside.footnote p {
-  text-indent: 0;
+  text-indent: inherit;
 }
 body.cover {
   margin: 0;
   padding: 0;
   text-align: center;
 }
+section.cover {
+  margin: 0;
+  padding: 0;
+}
 section.cover img {
+  display: block;
+  margin: 0 auto;
+  width: auto;
+  height: auto;
   max-width: 100%;
   max-height: 100vh;
+  object-fit: contain;
 }
 section.titlepage {
   text-align: center;
@@ -238,11 +298,7 @@ section.titlepage p {
   margin: 0.5em 0;
 }
 h1.book-title {
-  font-size: 2em;
   margin: 0 0 1em;
-}
-.subtitle {
-  font-size: 1.25em;
 }
 nav.toc ol {
   list-style: none;
@@ -251,6 +307,7 @@ nav.toc ol {
 }
 nav.toc li {
   margin: 0.5em 0;
+  word-break: keep-all;
 }
 nav.toc a {
   text-decoration: none;

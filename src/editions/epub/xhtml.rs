@@ -137,6 +137,19 @@ impl<'u> Doc<'u> {
         }
     }
 
+    /// Display text (a title, a heading): like [`Doc::text`], with `<wbr/>`
+    /// between its words, so a reader that keeps words whole (headings
+    /// have `word-break: keep-all`) breaks a long title only between words.
+    pub fn words(&mut self, s: &str) {
+        let mut last = 0;
+        for b in crate::script::segment::boundaries(s) {
+            self.text(&s[last..b]);
+            self.out.push_str("<wbr/>");
+            last = b;
+        }
+        self.text(&s[last..]);
+    }
+
     /// Visible text the renderer adds (note numbers): recorded for the
     /// font but not part of the model's block text, so not counted.
     pub fn generated_text(&mut self, s: &str) {
@@ -181,12 +194,11 @@ impl<'u> Doc<'u> {
         self.counted = 0;
     }
 
-    /// Markers past the block's last character go after the block.
-    pub(super) fn end_block(&mut self) {
-        while let Some(m) = self.markers.pop_front() {
-            self.out.push_str(&m.markup);
-        }
+    /// Ends a block; markers past its last character are returned, to
+    /// start the next block's text.
+    pub(super) fn end_block(&mut self) -> Vec<Marker> {
         self.out.push('\n');
+        self.markers.drain(..).collect()
     }
 }
 

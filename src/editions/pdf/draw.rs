@@ -14,41 +14,94 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use krilla_svg::{SurfaceExt, SvgSettings};
 
+use super::tags::{Child, Elem};
 use super::write::{Picture, Pictures};
-use crate::layout::{Document, ImageSource, LinkTarget, Page, Role};
+use crate::layout::{Document, ImageSource, LinkTarget, Page, PlacedImage, Structure};
 
 /// Content identifiers gathered while drawing, for the structure tree.
 #[derive(Default)]
 pub(super) struct Drawn {
     /// Per structure element, in reading order.
-    pub structure: BTreeMap<u32, (Role, Vec<Identifier>)>,
-    /// Page, alternative text, content and structure id of each image.
-    pub figures: Vec<(u32, Option<String>, Identifier, Option<u32>)>,
+    pub structure: BTreeMap<u32, Elem>,
+    /// Alternative text and content of the cover, which comes first.
+    pub cover: Vec<(Option<String>, Identifier)>,
+}
+
+impl Drawn {
+    fn push_text(&mut self, st: Structure, text: &str) {
+        self.entry(st).text.push_str(text);
+    }
+
+    fn entry(&mut self, st: Structure) -> &mut Elem {
+        self.structure.entry(st.id).or_insert_with(|| Elem {
+            role: st.role,
+            children: Vec::new(),
+            alt: None,
+            text: String::new(),
+        })
+    }
+
+    fn push(&mut self, st: Structure, child: Child) {
+        self.entry(st).children.push(child);
+    }
 }
 
 /// The faces and the prepared images.
 pub(super) type Resources<'a> = (&'a [Font], &'a Pictures);
 
+/// Draws `page`; `bleed` is the media's margin around the trimmed page
+/// (the cover's image reaches into it).
 pub(super) fn draw_page(
     p: &mut PdfPage,
-    pi: usize,
-    page: &Page,
+    (page, bleed): (&Page, f32),
     doc: &Document,
     res: Resources,
     drawn: &mut Drawn,
 ) {
     {
         let mut s = p.surface();
-        images(&mut s, pi, page, res.1, drawn);
+        s.push_transform(&Transform::from_translate(bleed, bleed));
+        images(&mut s, page, (doc, bleed), res.1, drawn);
         runs(&mut s, page, doc, res.0, drawn);
         rules_and_dots(&mut s, page);
+        s.pop();
         s.finish();
     }
-    links(p, page);
+    links(p, (page, bleed), drawn);
 }
 
-fn images(s: &mut Surface, pi: usize, page: &Page, pictures: &Pictures, drawn: &mut Drawn) {
+/// The cover image grown about the page's centre to cover the bleed too.
+fn into_bleed(img: &PlacedImage, doc: &Document, bleed: f32) -> PlacedImage {
+    let (w, h) = (doc.width + 2.0 * bleed, doc.height + 2.0 * bleed);
+    let f = (w / img.width.max(1e-3))
+        .max(h / img.height.max(1e-3))
+        .max(1.0);
+    let (iw, ih) = (img.width * f, img.height * f);
+    PlacedImage {
+        x: (doc.width - iw) / 2.0,
+        y: (doc.height - ih) / 2.0,
+        width: iw,
+        height: ih,
+        clip: Some([-bleed, -bleed, doc.width + bleed, doc.height + bleed]),
+        ..img.clone()
+    }
+}
+
+fn images(
+    s: &mut Surface,
+    page: &Page,
+    (doc, bleed): (&Document, f32),
+    pictures: &Pictures,
+    drawn: &mut Drawn,
+) {
     for img in &page.images {
+        let bled;
+        let img = if img.source == ImageSource::Cover && bleed > 0.0 {
+            bled = into_bleed(img, doc, bleed);
+            &bled
+        } else {
+            img
+        };
         let picture = match &img.source {
             ImageSource::Cover => pictures.cover.as_ref(),
             ImageSource::File(path) => pictures.files.get(path),
@@ -81,9 +134,15 @@ fn images(s: &mut Surface, pi: usize, page: &Page, pictures: &Pictures, drawn: &
             s.pop();
         }
         s.end_tagged();
-        drawn
-            .figures
-            .push((pi as u32, img.alt.clone(), id, img.sid));
+        match img.structure {
+            Some(st) => {
+                drawn.push(st, Child::Content(id));
+                if let Some(e) = drawn.structure.get_mut(&st.id) {
+                    e.alt = img.alt.clone();
+                }
+            }
+            None => drawn.cover.push((img.alt.clone(), id)),
+        }
     }
 }
 
@@ -127,12 +186,14 @@ fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: &[Font], drawn: &mu
         );
         s.end_tagged();
         if let Some(st) = run.structure {
-            drawn
-                .structure
-                .entry(st.id)
-                .or_insert_with(|| (st.role, Vec::new()))
-                .1
-                .push(id);
+            if let crate::layout::Role::Heading(_) = st.role {
+                drawn.push_text(st, &run.text);
+            }
+            let child = match run.inline {
+                Some(tag) => Child::Inline(tag, id),
+                None => Child::Content(id),
+            };
+            drawn.push(st, child);
         }
     }
 }
@@ -177,9 +238,11 @@ fn rules_and_dots(s: &mut Surface, page: &Page) {
     }
 }
 
-fn links(p: &mut PdfPage, page: &Page) {
+/// Link annotations, each with a description and tagged in the element it
+/// belongs to.
+fn links(p: &mut PdfPage, (page, bleed): (&Page, f32), drawn: &mut Drawn) {
     for link in &page.links {
-        let [x0, y0, x1, y1] = link.rect;
+        let [x0, y0, x1, y1] = link.rect.map(|v| v + bleed);
         let Some(rect) = Rect::from_ltrb(x0, y0, x1, y1) else {
             continue;
         };
@@ -191,10 +254,17 @@ fn links(p: &mut PdfPage, page: &Page) {
             // Resolved when the book was paginated; none is left.
             LinkTarget::Anchor(_) => continue,
         };
-        p.add_annotation(Annotation::new_link(
+        let annotation = Annotation::new_link(
             LinkAnnotation::new(rect, target),
-            None,
-        ));
+            Some(link.description.clone()),
+        );
+        match link.structure {
+            Some(st) => {
+                let id = p.add_tagged_annotation(annotation);
+                drawn.push(st, Child::Link(id));
+            }
+            None => p.add_annotation(annotation),
+        }
     }
 }
 

@@ -6,6 +6,9 @@ use serde::Deserialize;
 use crate::diag::Diagnostic;
 use crate::style::{DocumentClass, mm};
 
+/// The printer's usual bleed.
+const DEFAULT_BLEED_MM: f32 = 3.0;
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct PdfOptions {
@@ -27,6 +30,10 @@ pub struct PdfOptions {
     pub pdfa: bool,
     /// Write a tagged (structured, accessible) PDF.
     pub tagged: Option<bool>,
+    /// Write PDF/UA-1 (checked by krilla's validator); needs tagging.
+    pub ua: Option<bool>,
+    /// Bleed around the full-bleed cover, in millimetres.
+    pub bleed_mm: Option<f32>,
 }
 
 impl PdfOptions {
@@ -57,6 +64,15 @@ impl PdfOptions {
         self.tagged.unwrap_or(true)
     }
 
+    /// PDF/UA-1 unless turned off, or unless tagging is.
+    pub fn ua(&self) -> bool {
+        self.ua.unwrap_or(self.tagged())
+    }
+
+    pub fn bleed_mm(&self) -> f32 {
+        self.bleed_mm.unwrap_or(DEFAULT_BLEED_MM).max(0.0)
+    }
+
     /// Checks every number against its range, and the text block the page
     /// and margins leave; `at` places a message at a key of `[pdf]`.
     pub fn validate(
@@ -74,6 +90,7 @@ impl PdfOptions {
             ("margin_bottom_mm", self.margin_bottom_mm, MARGIN_MM, "mm"),
             ("margin_inner_mm", self.margin_inner_mm, MARGIN_MM, "mm"),
             ("margin_outer_mm", self.margin_outer_mm, MARGIN_MM, "mm"),
+            ("bleed_mm", self.bleed_mm, BLEED_MM, "mm"),
         ] {
             if let Some(v) = value
                 && !(v.is_finite() && range.contains(&v))
@@ -100,6 +117,7 @@ pub const PAGE_MM: std::ops::RangeInclusive<f32> = 74.0..=1200.0;
 pub const FONT_PT: std::ops::RangeInclusive<f32> = 6.0..=36.0;
 pub const PITCH_EM: std::ops::RangeInclusive<f32> = 1.0..=3.0;
 pub const MARGIN_MM: std::ops::RangeInclusive<f32> = 0.0..=500.0;
+pub const BLEED_MM: std::ops::RangeInclusive<f32> = 0.0..=20.0;
 /// The smallest text block: characters across and lines down.
 pub const MIN_CHARS: f32 = 20.0;
 pub const MIN_LINES: f32 = 10.0;

@@ -5,9 +5,9 @@
 
 use std::num::NonZeroU32;
 
-use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
 use krilla::destination::XyzDestination;
-use krilla::geom::{Point, Size};
+use krilla::geom::{Point, Rect, Size};
 use krilla::image::Image;
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
@@ -20,7 +20,8 @@ use super::tags::{metadata, tag_tree};
 use crate::assets::Format;
 use crate::diag::{Diagnostic, Failure};
 use crate::editions::RenderContext;
-use crate::layout::{Document, ImageSource, Numbering};
+use crate::layout::{Document, ImageSource, Numbering, PageKind};
+use crate::style::mm;
 
 /// Writes a typeset document as PDF bytes.
 pub fn write_pdf(
@@ -43,18 +44,32 @@ pub fn write_pdf(
     let mut drawn = Drawn::default();
     let size = Size::from_wh(doc.width, doc.height)
         .ok_or_else(|| Diagnostic::error("invalid page size"))?;
+    let bleed = mm(opts.bleed_mm());
+    let labels = page_labels(doc);
     for (pi, page) in doc.pages.iter().enumerate() {
-        let style = match page.label.style {
-            Numbering::Roman => NumberingStyle::LowerRoman,
-            Numbering::Arabic => NumberingStyle::Arabic,
+        // The cover is printed to the edge: its media reaches `bleed` past
+        // the trimmed page on every side; viewers show the trimmed page.
+        let b = if page.kind == PageKind::Cover {
+            bleed
+        } else {
+            0.0
         };
-        let settings = PageSettings::new(size).with_page_label(PageLabel::new(
-            Some(style),
-            None,
-            NonZeroU32::new(page.label.number),
-        ));
+        let media = Size::from_wh(doc.width + 2.0 * b, doc.height + 2.0 * b).unwrap_or(size);
+        let trim = Rect::from_xywh(b, b, doc.width, doc.height);
+        let mut settings = PageSettings::new(media)
+            .with_page_label(labels[pi].clone())
+            .with_trim_box(trim);
+        if b > 0.0 {
+            // Elsewhere crop and bleed boxes default to the media box.
+            settings = settings.with_crop_box(trim).with_bleed_box(Rect::from_xywh(
+                0.0,
+                0.0,
+                media.width(),
+                media.height(),
+            ));
+        }
         let mut p = pdf.start_page_with(settings);
-        draw_page(&mut p, pi, page, doc, (&faces, &pictures), &mut drawn);
+        draw_page(&mut p, (page, b), doc, (&faces, &pictures), &mut drawn);
         p.finish();
     }
 
@@ -68,25 +83,77 @@ pub fn write_pdf(
     }
     pdf.set_outline(outline);
     pdf.set_metadata(metadata(ctx.book, ctx.date));
-    pdf.set_tag_tree(tag_tree(ctx.book, drawn.structure, drawn.figures));
-    pdf.finish().map_err(|e| {
+    pdf.set_tag_tree(tag_tree(
+        ctx.book,
+        drawn.cover,
+        drawn.structure,
+        &doc.groups,
+    ));
+    let bytes = pdf.finish().map_err(|e| {
         Failure::from(Diagnostic::error(format!(
             "PDF could not be written: {e:?}"
         )))
-    })
+    })?;
+    Ok(without_suspects(bytes))
+}
+
+/// Page labels as ranges: each run of pages numbered in one style from 1
+/// is one entry of the label tree. krilla merges a page's label into the
+/// entry before it when neither has a start number (a missing start is 1),
+/// so only such runs leave the start out; any other page states its number
+/// (an entry of its own, still right).
+fn page_labels(doc: &Document) -> Vec<PageLabel> {
+    let mut out = Vec::with_capacity(doc.pages.len());
+    let mut prev: Option<crate::layout::PageLabel> = None;
+    let mut from_one = false;
+    for page in &doc.pages {
+        let l = page.label;
+        let same_style = prev.is_some_and(|p| p.style == l.style);
+        let continues = same_style && prev.is_some_and(|p| p.number + 1 == l.number);
+        if !continues {
+            from_one = l.number == 1 && !same_style;
+        }
+        let style = match l.style {
+            Numbering::Roman => NumberingStyle::LowerRoman,
+            Numbering::Arabic => NumberingStyle::Arabic,
+        };
+        let start = if from_one {
+            None
+        } else {
+            NonZeroU32::new(l.number)
+        };
+        out.push(PageLabel::new(Some(style), None, start));
+        prev = Some(l);
+    }
+    out
+}
+
+/// krilla writes `/Suspects false` into `/MarkInfo`; poppler reports it as
+/// a syntax error in every file. False is the default, so the key is
+/// blanked out with spaces of the same length (every offset stays right).
+fn without_suspects(mut bytes: Vec<u8>) -> Vec<u8> {
+    const KEY: &[u8] = b"/Suspects false";
+    if let Some(at) = bytes.windows(KEY.len()).position(|w| w == KEY) {
+        bytes[at..at + KEY.len()].fill(b' ');
+    }
+    bytes
 }
 
 fn settings(opts: &PdfOptions) -> Result<SerializeSettings, Diagnostic> {
     let mut settings = SerializeSettings {
-        enable_tagging: opts.tagged() || opts.pdfa,
+        enable_tagging: opts.tagged() || opts.pdfa || opts.ua(),
         ..SerializeSettings::default()
     };
+    let mut config = ConfigurationBuilder::new();
     if opts.pdfa {
-        settings.configuration = ConfigurationBuilder::new()
-            .with_archival_validator(Archival::A2_U)
-            .finish()
-            .map_err(|e| Diagnostic::error(format!("PDF/A configuration: {e:?}")))?;
+        config = config.with_archival_validator(Archival::A2_U);
     }
+    if opts.ua() {
+        config = config.with_accessibility_validator(Accessibility::UA1);
+    }
+    settings.configuration = config
+        .finish()
+        .map_err(|e| Diagnostic::error(format!("PDF/A or PDF/UA configuration: {e:?}")))?;
     Ok(settings)
 }
 

@@ -1,0 +1,92 @@
+//! Prepares the word list of the title segmenter: the dictionary that ships
+//! with the `jieba-rs` crate (`src/data/dict.txt`, MIT), found through
+//! `cargo metadata`, is written to `OUT_DIR` sorted, as `word freq` lines,
+//! with the sum of all frequencies and where the words of each first
+//! character are. `script::segment` embeds it and loads
+//! only the words a book's titles can contain.
+
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let dict = jieba_dictionary();
+    println!("cargo:rerun-if-changed={}", dict.display());
+    let text = std::fs::read_to_string(&dict)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dict.display()));
+    let mut words: Vec<(&str, u64)> = Vec::new();
+    for line in text.lines() {
+        let mut it = line.split_whitespace();
+        let (Some(word), Some(freq)) = (it.next(), it.next()) else {
+            continue;
+        };
+        let freq: u64 = freq
+            .parse()
+            .unwrap_or_else(|_| panic!("bad frequency in {}: {line}", dict.display()));
+        words.push((word, freq));
+    }
+    words.sort_unstable();
+    words.dedup_by(|a, b| a.0 == b.0);
+    let total: u64 = words.iter().map(|w| w.1).sum();
+    let mut out = String::with_capacity(text.len());
+    // (first character, start, end) of the lines of each first character.
+    let mut index: Vec<(u32, usize, usize)> = Vec::new();
+    for (w, f) in &words {
+        let first = w.chars().next().expect("a word") as u32;
+        match index.last_mut() {
+            Some((c, _, end)) if *c == first => {
+                *end = out.len() + w.len() + f.to_string().len() + 2
+            }
+            _ => index.push((
+                first,
+                out.len(),
+                out.len() + w.len() + f.to_string().len() + 2,
+            )),
+        }
+        out.push_str(w);
+        out.push(' ');
+        out.push_str(&f.to_string());
+        out.push('\n');
+    }
+    let mut table = String::from("&[\n");
+    for (c, a, b) in &index {
+        table.push_str(&format!("({c}, {a}, {b}),\n"));
+    }
+    table.push(']');
+    let dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(dir.join("segment-words.txt"), out).expect("word list written");
+    std::fs::write(dir.join("segment-total.rs"), format!("{total}\n")).expect("total written");
+    std::fs::write(dir.join("segment-index.rs"), table).expect("index written");
+}
+
+/// `src/data/dict.txt` of the `jieba-rs` package this build uses.
+fn jieba_dictionary() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"))
+        .join("Cargo.toml");
+    let out = std::process::Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
+    let package = meta["packages"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "jieba-rs"))
+        .expect("jieba-rs is a dependency");
+    let manifest = PathBuf::from(package["manifest_path"].as_str().expect("manifest path"));
+    manifest
+        .parent()
+        .expect("package folder")
+        .join("src/data/dict.txt")
+}
