@@ -32,7 +32,8 @@ pub fn write_all(files: &[(PathBuf, &[u8])]) -> Result<(), Diagnostic> {
             return Err(Diagnostic::error_file(
                 path,
                 "is a folder; the edition cannot be written there",
-            ));
+            )
+            .rule("output.write"));
         }
     }
     let mut staged = Vec::new();

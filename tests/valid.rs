@@ -270,12 +270,12 @@ fn images_keep_their_place_size_and_caption() {
     let page = doc
         .pages
         .iter()
-        .position(|pg| !pg.images.is_empty() && pg.images.iter().any(|i| i.sid.is_some()))
+        .position(|pg| !pg.images.is_empty() && pg.images.iter().any(|i| i.structure.is_some()))
         .unwrap();
     let img = doc.pages[page]
         .images
         .iter()
-        .find(|i| i.sid.is_some())
+        .find(|i| i.structure.is_some())
         .unwrap();
     // Natural size: 200 × 100 pixels at 96 to the inch, not enlarged.
     assert!(
@@ -318,7 +318,7 @@ fn images_keep_their_place_size_and_caption() {
         .pages
         .iter()
         .flat_map(|pg| &pg.images)
-        .find(|i| i.sid.is_some())
+        .find(|i| i.structure.is_some())
         .unwrap();
     assert!(img.width > 400.0, "{img:?}");
 }

@@ -192,8 +192,9 @@ pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Cover, Failure> {
         canvas.draw_line_centered(&regular, &line, wf / 2.0, hf - 230.0, INK);
     }
 
-    let bytes = encode_png(&canvas)
-        .map_err(|e| Diagnostic::error(format!("generated cover could not be encoded: {e}")))?;
+    let bytes = encode_png(&canvas).map_err(|e| {
+        Diagnostic::error(format!("generated cover could not be encoded: {e}")).rule("assets.cover")
+    })?;
     Ok(Cover {
         bytes,
         media_type: "image/png",

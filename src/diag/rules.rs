@@ -75,6 +75,37 @@ pub const RULES: &[Rule] = &[
         "a chapter's Markdown or raw HTML cannot be used",
     ),
     b(
+        "source.encoding",
+        E,
+        "a chapter or book.toml is not valid UTF-8",
+    ),
+    b(
+        "source.control-character",
+        E,
+        "a chapter or book.toml holds a control character or a noncharacter",
+    ),
+    b(
+        "source.link",
+        E,
+        "a link leads to no chapter or heading of the book, out of the book folder, or uses a refused scheme",
+    ),
+    b(
+        "source.footnote",
+        W,
+        "a footnote is never referred to, or a reference has no note",
+    ),
+    b("source.image.alt", W, "an image has no alternative text"),
+    b(
+        "source.html.unprinted",
+        W,
+        "raw HTML asks for a look the PDF edition cannot show (italic, underline, ruby placement …)",
+    ),
+    b(
+        "pdf.image.resolution",
+        W,
+        "an image prints below 150 pixels per inch",
+    ),
+    b(
         "fonts.load",
         E,
         "a font file is missing, unreadable or not a usable font, or a role names a face without a file",

@@ -211,6 +211,7 @@ fn load_face(
     let bytes = std::fs::read(&full).map_err(|e| {
         Diagnostic::error_file(config_file, format!("font file {}: {e}", full.display()))
             .rule("fonts.load")
+            .rule("fonts.load")
     })?;
     load_bytes(
         Arc::new(bytes),

@@ -412,7 +412,7 @@ impl ChapterBuilder<'_, '_, '_> {
                     iw / crate::style::PT_PER_MM,
                     (iw / 72.0 * MIN_PPI).ceil()
                 ),
-            ));
+            ).rule("pdf.image.resolution"));
         }
         (iw, ih)
     }

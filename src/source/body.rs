@@ -106,15 +106,15 @@ impl BodyBuilder<'_> {
 
     pub fn error(&mut self, offset: usize, message: impl Into<String>) {
         let p = self.pos(offset);
-        self.diagnostics
-            .push(Diagnostic::error_at(self.shown, p.line, p.column, message));
+        self.diagnostics.push(
+            Diagnostic::error_at(self.shown, p.line, p.column, message).rule("source.markdown"),
+        );
     }
 
-    pub fn warn(&mut self, offset: usize, message: impl Into<String>) {
+    pub fn warn(&mut self, rule: &str, offset: usize, message: impl Into<String>) {
         let p = self.pos(offset);
-        self.warnings.push(Diagnostic::warning_at(
-            self.shown, p.line, p.column, message,
-        ));
+        self.warnings
+            .push(Diagnostic::warning_at(self.shown, p.line, p.column, message).rule(rule));
     }
 
     pub fn top(&mut self) -> &mut Frame {
@@ -295,6 +295,7 @@ impl BodyBuilder<'_> {
         }
         if alt.trim().is_empty() {
             self.warn(
+                "source.image.alt",
                 frame.offset,
                 "image without alternative text: write it between the brackets, ![what the image shows](file); both editions print it as the caption",
             );
@@ -344,6 +345,7 @@ impl BodyBuilder<'_> {
             if !self.unprinted.contains(&name) {
                 self.unprinted.push(name);
                 self.warn(
+                    "source.html.unprinted",
                     offset,
                     format!("the PDF edition cannot show the {what} of <{name}>: it prints the text only (the EPUB keeps it)"),
                 );

@@ -27,7 +27,7 @@ impl Settings {
     /// A diagnostic at byte `offset` of the file.
     pub fn error_at(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         let (line, column) = line_col(&self.text, offset);
-        Diagnostic::error_at(&self.file, line, column, message)
+        Diagnostic::error_at(&self.file, line, column, message).rule("source.book-toml")
     }
 
     fn de_error(&self, e: &toml::de::Error, prefix: &str) -> Diagnostic {
@@ -185,6 +185,7 @@ pub fn book(settings: &Settings) -> Result<BookSection, Diagnostic> {
             &settings.file,
             "missing [book] table: a book needs at least a title and its chapters",
         )
+        .rule("source.book-toml")
     })
 }
 

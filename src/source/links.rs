@@ -144,7 +144,7 @@ pub fn resolve(chapters: &mut [Chapter]) -> Vec<Diagnostic> {
 }
 
 fn at(pos: &SourcePos, message: String) -> Diagnostic {
-    Diagnostic::error_at(&pos.file, pos.line, pos.column, message)
+    Diagnostic::error_at(&pos.file, pos.line, pos.column, message).rule("source.link")
 }
 
 fn visit_block(b: &mut Block, f: &mut dyn FnMut(&mut LinkTarget)) {

@@ -121,7 +121,7 @@ fn front_matter(
     };
     let at = |offset: usize, message: String| {
         let (line, column) = line_col(text, fm_offset + offset);
-        Diagnostic::error_at(shown, line, column, message)
+        Diagnostic::error_at(shown, line, column, message).rule("source.front-matter")
     };
     let fm: FrontMatter = toml::from_str(fm_text).map_err(|e| {
         vec![at(
@@ -188,7 +188,8 @@ fn footnotes(b: &mut BodyBuilder) -> Vec<Footnote> {
                 "footnote [^{}] is never referred to; it is left out of both editions (refer to it with [^{0}] in the text, or delete it)",
                 f.label
             ),
-        ));
+        )
+        .rule("source.footnote"));
     }
     out
 }
@@ -217,12 +218,15 @@ fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<FrontSplit<'a>, V
         line_start += line.len();
     }
     let Some((close, close_len)) = close else {
-        return Err(vec![Diagnostic::error_at(
-            rel,
-            1,
-            1,
-            "front matter opened with +++ is never closed with a +++ line",
-        )]);
+        return Err(vec![
+            Diagnostic::error_at(
+                rel,
+                1,
+                1,
+                "front matter opened with +++ is never closed with a +++ line",
+            )
+            .rule("source.front-matter"),
+        ]);
     };
     let fm = &after_open[..close];
     let body_start = fm_start + close + close_len;
@@ -249,6 +253,7 @@ fn undefined_refs(b: &mut BodyBuilder, body: &Marked, text_ranges: &[Range<usize
         }
         let label = strip(label);
         b.warn(
+            "source.footnote",
             base + body.original(i),
             format!(
                 "footnote reference [^{label}] has no note: it is printed as written; add a line [^{label}]: … with the note's text"
@@ -478,7 +483,7 @@ mod tests {
             "c".into(),
         )
         .unwrap_err();
-        assert_eq!((err[0].line, err[0].column), (2, 1), "{err:?}");
+        assert_eq!((err[0].line(), err[0].column()), (2, 1), "{err:?}");
     }
 
     #[test]
@@ -489,11 +494,12 @@ mod tests {
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(
             w.iter()
-                .any(|d| d.message.contains("[^b] is never referred to") && d.line == 8)
+                .any(|d| d.message.contains("[^b] is never referred to") && d.line() == 8)
         );
         assert!(
             w.iter()
-                .any(|d| d.message.contains("[^nope] has no note") && (d.line, d.column) == (4, 8))
+                .any(|d| d.message.contains("[^nope] has no note")
+                    && (d.line(), d.column()) == (4, 8))
         );
         let (_, w) = parse_with_warnings("`[^code]` 和 \\[^x]\n");
         assert!(w.is_empty(), "{w:?}");

@@ -43,7 +43,13 @@ pub fn check(settings: &Settings) -> Vec<Diagnostic> {
     for (key, value) in book.iter() {
         let k = key.get_ref().as_ref();
         let at = key.span().start;
-        let mut err = |m: String| out.push(settings.error_at(at, format!("[book] {k}: {m}")));
+        let mut err = |m: String| {
+            out.push(
+                settings
+                    .error_at(at, format!("[book] {k}: {m}"))
+                    .rule("source.book-toml.value"),
+            )
+        };
         match (k, value.get_ref()) {
             (_, DeValue::String(s)) if TEXT_KEYS.contains(&k) => {
                 if let Err(m) = text(s, k == "description") {
@@ -56,7 +62,9 @@ pub fn check(settings: &Settings) -> Vec<Diagnostic> {
                         && let Err(m) = text(s, false)
                     {
                         out.push(
-                            settings.error_at(item.span().start, format!("[book] editors: {m}")),
+                            settings
+                                .error_at(item.span().start, format!("[book] editors: {m}"))
+                                .rule("source.book-toml.value"),
                         );
                     }
                 }

@@ -45,6 +45,7 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
                 &toml_path,
                 "not found: a book folder needs a book.toml (create one with `bindery import PAGE.txt --into DIR`)",
             )
+            .rule("source.book-toml")
         }
         text::ReadError::Io(e) => io_error(&toml_path, &e),
         text::ReadError::Text(d) => d,
@@ -54,7 +55,7 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
     let mut warnings = Vec::new();
     let at = |span: std::ops::Range<usize>, msg: String| {
         let (line, column) = line_col(&text, span.start);
-        Diagnostic::error_at(&toml_path, line, column, msg)
+        Diagnostic::error_at(&toml_path, line, column, msg).rule("source.chapter")
     };
 
     let mut problems = meta::check(&settings);
@@ -79,10 +80,13 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
     };
     let mut chapters = Vec::new();
     if book_section.chapters.is_empty() {
-        problems.push(Diagnostic::error_file(
-            &toml_path,
-            "book.chapters is empty: list the chapter files in reading order",
-        ));
+        problems.push(
+            Diagnostic::error_file(
+                &toml_path,
+                "book.chapters is empty: list the chapter files in reading order",
+            )
+            .rule("source.chapter"),
+        );
     }
     let mut seen = std::collections::HashSet::new();
     for (i, entry) in book_section.chapters.iter().enumerate() {

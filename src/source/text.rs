@@ -39,7 +39,8 @@ pub fn decode(bytes: &[u8], shown: &Path) -> Result<String, Diagnostic> {
                     "invalid UTF-8: byte 0x{bad:02X} at byte {}; save the file as UTF-8",
                     e.valid_up_to()
                 ),
-            ));
+            )
+            .rule("source.encoding"));
         }
     };
     Ok(normalize(text))
@@ -101,14 +102,18 @@ pub fn check_chars(text: &str, shown: &Path, out: &mut Vec<Diagnostic>) {
                     "control character {} in the text: remove it (only tab and line ends are allowed)",
                     describe(c)
                 ),
-            ));
+            )
+            .rule("source.control-character"));
         }
     }
     if n > MAX {
-        out.push(Diagnostic::error_file(
-            shown,
-            format!("{n} control characters in all; the first {MAX} are listed"),
-        ));
+        out.push(
+            Diagnostic::error_file(
+                shown,
+                format!("{n} control characters in all; the first {MAX} are listed"),
+            )
+            .rule("source.control-character"),
+        );
     }
 }
 
@@ -121,7 +126,7 @@ mod tests {
         assert_eq!(normalize("\u{feff}a\r\nb\rc\n"), "a\nb\nc\n");
         assert_eq!(normalize("a\r\r\nb"), "a\n\nb");
         let err = decode(b"ab\r\ncd\xffe", Path::new("x.md")).unwrap_err();
-        assert_eq!((err.line, err.column), (2, 3), "{err}");
+        assert_eq!((err.line(), err.column()), (2, 3), "{err}");
         assert!(err.message.contains("0xFF at byte 6"), "{err}");
     }
 
@@ -132,6 +137,6 @@ mod tests {
         assert!(!forbidden('\t') && !forbidden('\n') && !forbidden('中'));
         let mut out = Vec::new();
         check_chars("好\n文\u{1b}字", Path::new("x.md"), &mut out);
-        assert_eq!((out[0].line, out[0].column), (2, 2));
+        assert_eq!((out[0].line(), out[0].column()), (2, 2));
     }
 }

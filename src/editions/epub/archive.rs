@@ -12,7 +12,9 @@ pub(super) const CONTAINER_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"
 
 pub(super) fn zip_epub(files: &[(String, &[u8], bool)], modified: i64) -> Result<Vec<u8>, Failure> {
     let fail = |e: &dyn std::fmt::Display| {
-        Failure::from(Diagnostic::error(format!("writing the EPUB archive: {e}")))
+        Failure::from(
+            Diagnostic::error(format!("writing the EPUB archive: {e}")).rule("epub.write"),
+        )
     };
     let t = crate::date::Utc::from_unix(modified);
     // ZIP (DOS) times run from 1980 to 2107.

@@ -118,7 +118,11 @@ impl EpubEdition {
     pub fn write(&self, ctx: &RenderContext) -> Result<Vec<u8>, Failure> {
         let book = ctx.book;
         if book.chapters.is_empty() {
-            return Err(Diagnostic::error("the book has no chapters: nothing to write").into());
+            return Err(
+                Diagnostic::error("the book has no chapters: nothing to write")
+                    .rule("epub.write")
+                    .into(),
+            );
         }
         let pages = ctx.page_map.filter(|_| self.options.page_list);
         let w = Writer {
@@ -150,6 +154,7 @@ impl EpubEdition {
         for img in &docs.images {
             let asset = ctx.assets.image(&img.source).ok_or_else(|| {
                 Diagnostic::error(format!("image {} was not opened", img.source.display()))
+                    .rule("epub.write")
             })?;
             image_files.push(&asset.bytes[..]);
         }

@@ -35,10 +35,13 @@ pub fn subset_font(font: &LoadedFont, chars: &BTreeSet<char>) -> Result<Subset, 
     glyphs.insert(0, 0);
 
     let fail = |what: String| {
-        Failure::from(Diagnostic::error(format!(
-            "font {}: subsetting for the EPUB failed: {what}",
-            font.origin
-        )))
+        Failure::from(
+            Diagnostic::error(format!(
+                "font {}: subsetting for the EPUB failed: {what}",
+                font.origin
+            ))
+            .rule("epub.write"),
+        )
     };
     let data = ReadScope::new(font.bytes())
         .read::<FontData<'_>>()

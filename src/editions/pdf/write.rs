@@ -37,13 +37,14 @@ pub fn write_pdf(
         .map(|f| {
             Font::new(Data::from(f.font.data.clone()), f.font.index).ok_or_else(|| {
                 Diagnostic::error(format!("font {} cannot be embedded", f.font.origin))
+                    .rule("pdf.write")
             })
         })
         .collect::<Result<Vec<Font>, Diagnostic>>()?;
     let pictures = pictures(doc, ctx, opts)?;
     let mut drawn = Drawn::default();
     let size = Size::from_wh(doc.width, doc.height)
-        .ok_or_else(|| Diagnostic::error("invalid page size"))?;
+        .ok_or_else(|| Diagnostic::error("invalid page size").rule("pdf.write"))?;
     let bleed = mm(opts.bleed_mm());
     let labels = page_labels(doc);
     for (pi, page) in doc.pages.iter().enumerate() {
@@ -90,9 +91,9 @@ pub fn write_pdf(
         &doc.groups,
     ));
     let bytes = pdf.finish().map_err(|e| {
-        Failure::from(Diagnostic::error(format!(
-            "PDF could not be written: {e:?}"
-        )))
+        Failure::from(
+            Diagnostic::error(format!("PDF could not be written: {e:?}")).rule("pdf.write"),
+        )
     })?;
     Ok(without_suspects(bytes))
 }
@@ -151,9 +152,9 @@ fn settings(opts: &PdfOptions) -> Result<SerializeSettings, Diagnostic> {
     if opts.ua() {
         config = config.with_accessibility_validator(Accessibility::UA1);
     }
-    settings.configuration = config
-        .finish()
-        .map_err(|e| Diagnostic::error(format!("PDF/A or PDF/UA configuration: {e:?}")))?;
+    settings.configuration = config.finish().map_err(|e| {
+        Diagnostic::error(format!("PDF/A or PDF/UA configuration: {e:?}")).rule("pdf.write")
+    })?;
     Ok(settings)
 }
 
@@ -226,5 +227,5 @@ fn decode_image(data: Data, format: Format, interpolate: bool) -> Result<Image, 
         Format::Webp => Image::from_webp(data, interpolate),
         _ => Image::from_png(data, interpolate),
     };
-    img.map_err(|e| Diagnostic::error(format!("image cannot be embedded: {e}")))
+    img.map_err(|e| Diagnostic::error(format!("image cannot be embedded: {e}")).rule("pdf.write"))
 }
