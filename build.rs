@@ -60,19 +60,12 @@ fn main() {
 
 /// `src/data/dict.txt` of the `jieba-rs` package this build uses.
 fn jieba_dictionary() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"))
-        .join("Cargo.toml");
-    let out = std::process::Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--manifest-path",
-        ])
-        .arg(&manifest)
-        .output()
+    // Offline first (the usual case: cargo has the sources); a first
+    // `cargo build` has not fetched the dev-dependencies `cargo metadata`
+    // also lists, so it may have to fetch them.
+    let out = metadata(true)
+        .filter(|o| o.status.success())
+        .or_else(|| metadata(false))
         .expect("cargo metadata runs");
     assert!(
         out.status.success(),
@@ -89,4 +82,22 @@ fn jieba_dictionary() -> PathBuf {
         .parent()
         .expect("package folder")
         .join("src/data/dict.txt")
+}
+
+/// `cargo metadata` for this package, limited to the target platform (a
+/// Windows-only dependency need not be fetched on Linux).
+fn metadata(offline: bool) -> Option<std::process::Output> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"))
+        .join("Cargo.toml");
+    let target = std::env::var("TARGET").expect("TARGET");
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.args(["metadata", "--format-version", "1", "--filter-platform"])
+        .arg(target)
+        .arg("--manifest-path")
+        .arg(&manifest);
+    if offline {
+        cmd.arg("--offline");
+    }
+    cmd.output().ok()
 }

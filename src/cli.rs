@@ -111,10 +111,9 @@ impl Reporter {
         }
     }
 
-    pub fn progress(&self, msg: impl AsRef<str>) {
-        if self.interactive && self.verbosity != Verbosity::Quiet {
-            eprintln!("{}", msg.as_ref());
-        }
+    /// A progress bar of `len` steps, drawn only on a terminal.
+    pub fn progress(&self, len: u64) -> Progress {
+        Progress::start(self.interactive && self.verbosity != Verbosity::Quiet, len)
     }
 
     pub fn diagnostics(&self, failure: &Failure) {
@@ -148,7 +147,10 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Import(args) => run_import(&args, &reporter),
         Command::Build(args) => run_build(&args, &reporter),
-        Command::Check(args) => Ok(crate::check::cli::run(&args)),
+        Command::Check(args) => Ok(crate::check::cli::run(
+            &args,
+            reporter.verbosity == Verbosity::Verbose,
+        )),
         Command::Init(args) => run_init(&args, &reporter),
         Command::Serve(args) => crate::serve::run(&args, reporter.verbosity == Verbosity::Quiet),
     };
@@ -192,7 +194,19 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         out: args.out.clone(),
         editions,
     };
-    let report = crate::pipeline::build(&opts, &|step| reporter.progress(step))?;
+    // load, fonts, coverage, assets, each edition, write (and check).
+    let editions = if opts.editions.is_empty() {
+        2
+    } else {
+        opts.editions.len()
+    };
+    let len = 5 + editions as u64 + u64::from(args.check);
+    let progress = reporter.progress(len);
+    let built = crate::pipeline::build(&opts, &|step| progress.step(step));
+    if !args.check || built.is_err() {
+        progress.finish();
+    }
+    let report = built?;
     reporter.diagnostics(&Failure(report.warnings.clone()));
     for (step, took) in &report.steps {
         reporter.detail(format!("{step}: {} ms", took.as_millis()));
@@ -230,7 +244,11 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         None => crate::check::Paper::a4(),
     };
     let opts = crate::check::profiles_for_build(embed_fonts, &paper);
+    progress.step("check");
+    let t = std::time::Instant::now();
     let checked = crate::check::check_files(&paths, &opts);
+    progress.finish();
+    reporter.detail(format!("check: {} ms", t.elapsed().as_millis()));
     let text = crate::check::report::human(&checked, false);
     if checked.exit_code(false) != 0 || reporter.verbosity != Verbosity::Quiet {
         eprint!("{text}");
@@ -248,4 +266,63 @@ fn run_init(args: &crate::init::InitArgs, reporter: &Reporter) -> Result<i32, Fa
         "created a new book in {dir}; build it with `bindery build --book {dir}` or preview it with `bindery serve --book {dir}`"
     ));
     Ok(0)
+}
+
+/// A progress bar on stderr for a build that runs longer than a second
+/// (shorter ones would only flicker); never drawn off a terminal, in CI or
+/// with `--quiet`.
+pub struct Progress {
+    bar: Option<(
+        indicatif::ProgressBar,
+        std::sync::Arc<std::sync::Mutex<bool>>,
+    )>,
+}
+
+impl Progress {
+    const DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+    fn start(shown: bool, len: u64) -> Progress {
+        if !shown {
+            return Progress { bar: None };
+        }
+        use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:24}] {pos}/{len} {msg}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        let done = std::sync::Arc::new(std::sync::Mutex::new(false));
+        let (b, d) = (bar.clone(), done.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(Self::DELAY);
+            // The lock keeps a finished bar from being drawn again.
+            if let Ok(done) = d.lock()
+                && !*done
+            {
+                b.set_draw_target(ProgressDrawTarget::stderr());
+                b.enable_steady_tick(std::time::Duration::from_millis(100));
+            }
+        });
+        Progress {
+            bar: Some((bar, done)),
+        }
+    }
+
+    /// A step begins: the ones before it are done.
+    pub fn step(&self, name: &str) {
+        if let Some((bar, _)) = &self.bar {
+            if !bar.message().is_empty() {
+                bar.inc(1);
+            }
+            bar.set_message(name.to_string());
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some((bar, done)) = &self.bar {
+            if let Ok(mut done) = done.lock() {
+                *done = true;
+            }
+            bar.finish_and_clear();
+        }
+    }
 }

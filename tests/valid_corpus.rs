@@ -261,7 +261,7 @@ fn generated_books_build_valid_or_fail_at_the_planted_error() {
             let d = PathBuf::from(d);
             let _ = std::fs::remove_dir_all(&d);
             std::fs::create_dir_all(&d).unwrap();
-            tempfile::TempDir::new_in(&d).unwrap().keep().into()
+            tempfile::TempDir::new_in(&d).unwrap().keep()
         }
         None => tmp.path().to_path_buf(),
     };

@@ -51,7 +51,7 @@ pub struct CheckArgs {
 }
 
 /// Runs the check; returns the exit code (0 pass, 1 fail).
-pub fn run(args: &CheckArgs) -> i32 {
+pub fn run(args: &CheckArgs, verbose: bool) -> i32 {
     if args.list_rules {
         let mut out = String::new();
         for r in RULES {
@@ -87,7 +87,11 @@ pub fn run(args: &CheckArgs) -> i32 {
         allow_generic_fallback: args.allow_generic_fallback,
         epubcheck: args.epubcheck,
     };
-    let rep = check_files(&args.files, &opts);
+    let rep = if verbose {
+        timed(&args.files, &opts)
+    } else {
+        check_files(&args.files, &opts)
+    };
     let text = match args.format {
         Format::Human => report::human(&rep, args.deny_warnings),
         Format::Json => report::json(&rep, args.deny_warnings),
@@ -104,6 +108,28 @@ pub fn run(args: &CheckArgs) -> i32 {
         None => write_stdout(&text),
     }
     rep.exit_code(args.deny_warnings)
+}
+
+/// Checks file by file, printing each one's time to stderr (`-v`).
+fn timed(files: &[PathBuf], opts: &CheckOptions) -> super::Report {
+    let reports = files
+        .iter()
+        .map(|p| {
+            let t = std::time::Instant::now();
+            let r = super::check_file(p, opts);
+            eprintln!(
+                "check {}: {} ms, {} finding(s)",
+                p.display(),
+                t.elapsed().as_millis(),
+                r.findings.len()
+            );
+            r
+        })
+        .collect();
+    super::Report {
+        profiles: opts.profiles,
+        files: reports,
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not the checker's failure.

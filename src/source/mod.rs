@@ -39,132 +39,193 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
 /// Loads the book in `root`. Diagnostic paths are shown joined to `root`.
 pub fn load(root: &Path) -> Result<Sources, Failure> {
     let toml_path = root.join(BOOK_TOML);
-    let text = text::read(&toml_path, &toml_path).map_err(|e| match e {
-        text::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Diagnostic::error_file(
-                &toml_path,
-                "not found: a book folder needs a book.toml (create one with `bindery import PAGE.txt --into DIR`)",
-            )
-            .rule("source.book-toml")
-        }
-        text::ReadError::Io(e) => io_error(&toml_path, &e),
-        text::ReadError::Text(d) => d,
-    })?;
+    let text = read_book_toml(&toml_path)?;
     let settings = config::read(&toml_path, text.clone());
     let book_section = config::book(&settings)?;
-    let mut warnings = Vec::new();
     let at = |span: std::ops::Range<usize>, msg: String| {
         let (line, column) = line_col(&text, span.start);
-        Diagnostic::error_at(&toml_path, line, column, msg).rule("source.chapter")
+        Diagnostic::error_at(&toml_path, line, column, msg)
     };
-
     let mut problems = meta::check(&settings);
     let fonts = config::fonts(&settings).unwrap_or_else(|d| {
         problems.push(d);
         Default::default()
     });
-    let class = match &book_section.style {
-        None => crate::style::default_class(),
-        Some(name) => crate::style::preset(name.get_ref()).unwrap_or_else(|| {
-            let names: Vec<&str> = crate::style::PRESETS.iter().map(|(n, _)| *n).collect();
-            problems.push(at(
+    let class = style_class(&book_section, &at, &mut problems);
+    let (mut chapters, warnings) = read_chapters(root, &book_section, &at, &mut problems);
+    if problems.is_empty() {
+        problems.extend(links::resolve(&mut chapters));
+    }
+    if let Some(s) = &book_section.slug
+        && let Err(m) = check_slug(s.get_ref())
+    {
+        problems.push(at(s.span(), m).rule("source.book-toml.value"));
+    }
+    if !problems.is_empty() {
+        problems.extend(warnings);
+        return Err(Failure(problems));
+    }
+    let cover = cover_source(root, &book_section, &text, &toml_path);
+    let enlarge_images = book_section.enlarge_images;
+    let book = Book {
+        root: root.to_path_buf(),
+        meta: metadata(book_section, root),
+        chapters,
+        cover,
+        enlarge_images,
+    };
+    Ok(Sources {
+        book,
+        settings,
+        fonts,
+        class,
+        warnings,
+    })
+}
+
+/// The text of `book.toml`; a missing file says how to make one.
+fn read_book_toml(toml_path: &Path) -> Result<String, Diagnostic> {
+    text::read(toml_path, toml_path).map_err(|e| match e {
+        text::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Diagnostic::error_file(
+                toml_path,
+                "not found: a book folder needs a book.toml (create one with `bindery import PAGE.txt --into DIR`)",
+            )
+            .rule("source.book-toml")
+        }
+        text::ReadError::Io(e) => io_error(toml_path, &e),
+        text::ReadError::Text(d) => d,
+    })
+}
+
+type At<'a> = dyn Fn(std::ops::Range<usize>, String) -> Diagnostic + 'a;
+
+/// The document class `[book] style` names, or the default.
+fn style_class(
+    b: &config::BookSection,
+    at: &At,
+    problems: &mut Vec<Diagnostic>,
+) -> crate::style::DocumentClass {
+    let Some(name) = &b.style else {
+        return crate::style::default_class();
+    };
+    crate::style::preset(name.get_ref()).unwrap_or_else(|| {
+        let names: Vec<&str> = crate::style::PRESETS.iter().map(|(n, _)| *n).collect();
+        problems.push(
+            at(
                 name.span(),
                 format!(
                     "unknown style {}; the styles are {}",
                     name.get_ref(),
                     names.join(", ")
                 ),
-            ));
-            crate::style::default_class()
-        }),
-    };
-    let mut chapters = Vec::new();
-    if book_section.chapters.is_empty() {
+            )
+            .rule("source.book-toml.value"),
+        );
+        crate::style::default_class()
+    })
+}
+
+/// Reads and parses every chapter `[book] chapters` lists, in order;
+/// returns the chapters and their warnings, and adds each problem.
+fn read_chapters(
+    root: &Path,
+    b: &config::BookSection,
+    at: &At,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<crate::model::Chapter>, Vec<Diagnostic>) {
+    let (mut chapters, mut warnings) = (Vec::new(), Vec::new());
+    if b.chapters.is_empty() {
         problems.push(
             Diagnostic::error_file(
-                &toml_path,
+                &root.join(BOOK_TOML),
                 "book.chapters is empty: list the chapter files in reading order",
             )
             .rule("source.chapter"),
         );
     }
     let mut seen = std::collections::HashSet::new();
-    for (i, entry) in book_section.chapters.iter().enumerate() {
-        let name = entry.get_ref();
-        let Some(rel) = inside_book(Path::new(name)) else {
-            problems.push(at(
-                entry.span(),
-                format!("chapter path {name} leaves the book folder; chapters must be inside it"),
-            ));
-            continue;
-        };
-        if !seen.insert(rel.clone()) {
-            problems.push(at(entry.span(), format!("chapter {name} is listed twice")));
-            continue;
-        }
-        let full = root.join(&rel);
-        // A symlink may still lead outside: compare real paths.
-        if let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize())
-            && !real.starts_with(&real_root)
-        {
-            problems.push(at(
-                entry.span(),
-                format!(
-                    "chapter {name} resolves outside the book folder ({})",
-                    real.display()
-                ),
-            ));
-            continue;
-        }
-        let body = match text::read(&full, &root.join(&rel)) {
-            Ok(b) => b,
-            Err(text::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                problems.push(at(entry.span(), format!("chapter file {name} not found")));
-                continue;
-            }
-            Err(text::ReadError::Io(e)) => {
-                problems.push(at(entry.span(), format!("chapter file {name}: {e}")));
-                continue;
-            }
-            Err(text::ReadError::Text(d)) => {
-                problems.push(d);
-                continue;
-            }
-        };
-        match markdown::parse(&body, &rel, root, format!("ch{:02}", i + 1)) {
-            Ok((ch, w)) => {
+    for (i, entry) in b.chapters.iter().enumerate() {
+        let found = chapter_path(root, entry.get_ref(), &mut seen)
+            .and_then(|rel| read_chapter(root, &rel, entry.get_ref(), i).map(|r| (rel, r)));
+        match found {
+            Ok((_, Ok((ch, w)))) => {
                 chapters.push(ch);
                 warnings.extend(w);
             }
-            Err(diags) => problems.extend(diags),
+            Ok((_, Err(diags))) => problems.extend(diags),
+            Err(m) => problems.push(at(entry.span(), m).rule("source.chapter")),
         }
     }
-    if problems.is_empty() {
-        problems.extend(links::resolve(&mut chapters));
+    (chapters, warnings)
+}
+
+/// The chapter's path inside the book folder, once; else why not.
+fn chapter_path(
+    root: &Path,
+    name: &str,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<PathBuf, String> {
+    let Some(rel) = inside_book(Path::new(name)) else {
+        return Err(format!(
+            "chapter path {name} leaves the book folder; chapters must be inside it"
+        ));
+    };
+    if !seen.insert(rel.clone()) {
+        return Err(format!("chapter {name} is listed twice"));
     }
-    // The file itself is opened with the other images (`assets`).
-    let cover = book_section.cover.as_ref().map(|c| {
-        let (line, column) = line_col(&text, c.span().start);
+    // A symlink may still lead outside: compare real paths.
+    if let (Ok(real), Ok(real_root)) = (root.join(&rel).canonicalize(), root.canonicalize())
+        && !real.starts_with(&real_root)
+    {
+        return Err(format!(
+            "chapter {name} resolves outside the book folder ({})",
+            real.display()
+        ));
+    }
+    Ok(rel)
+}
+
+type Parsed = Result<(crate::model::Chapter, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Reads chapter `i` at `rel`: a read error is a message for the chapter's
+/// entry in `book.toml`; what is wrong inside the file is positioned there.
+fn read_chapter(root: &Path, rel: &Path, name: &str, i: usize) -> Result<Parsed, String> {
+    let full = root.join(rel);
+    let body = match text::read(&full, &full) {
+        Ok(b) => b,
+        Err(text::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!("chapter file {name} not found"));
+        }
+        Err(text::ReadError::Io(e)) => return Err(format!("chapter file {name}: {e}")),
+        Err(text::ReadError::Text(d)) => return Ok(Err(vec![d])),
+    };
+    Ok(markdown::parse(&body, rel, root, format!("ch{:02}", i + 1)))
+}
+
+/// Where the cover named in `book.toml` is; the file itself is opened with
+/// the other images (`assets`).
+fn cover_source(
+    root: &Path,
+    b: &config::BookSection,
+    text: &str,
+    toml_path: &Path,
+) -> Option<crate::model::CoverSource> {
+    b.cover.as_ref().map(|c| {
+        let (line, column) = line_col(text, c.span().start);
         crate::model::CoverSource {
             path: root.join(c.get_ref()),
             pos: crate::model::SourcePos {
-                file: toml_path.clone(),
+                file: toml_path.to_path_buf(),
                 line,
                 column,
             },
         }
-    });
-    if let Some(s) = &book_section.slug
-        && let Err(m) = check_slug(s.get_ref())
-    {
-        problems.push(at(s.span(), m));
-    }
-    if !problems.is_empty() {
-        problems.extend(warnings);
-        return Err(Failure(problems));
-    }
+    })
+}
 
-    let b = book_section;
+/// The book's metadata from `[book]` (checked by `meta::check` before).
+fn metadata(b: config::BookSection, root: &Path) -> Metadata {
     let identifier = b.identifier.clone().unwrap_or_else(|| {
         let seed = format!("{}\u{0}{}", b.title, b.subtitle.as_deref().unwrap_or(""));
         format!(
@@ -176,34 +237,20 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
         Some(s) => s.get_ref().clone(),
         None => default_slug(root),
     };
-    let book = Book {
-        root: root.to_path_buf(),
-        meta: Metadata {
-            title: b.title,
-            subtitle: b.subtitle,
-            section: b.section,
-            language: b.language,
-            editors: b.editors,
-            publisher: b.publisher,
-            identifier,
-            // Checked by `meta::check` before.
-            isbn: b.isbn.and_then(|s| meta::isbn13(&s).ok()),
-            date: b.date,
-            description: b.description,
-            source: b.source,
-            slug,
-        },
-        chapters,
-        cover,
-        enlarge_images: b.enlarge_images,
-    };
-    Ok(Sources {
-        book,
-        settings,
-        fonts,
-        class,
-        warnings,
-    })
+    Metadata {
+        title: b.title,
+        subtitle: b.subtitle,
+        section: b.section,
+        language: b.language,
+        editors: b.editors,
+        publisher: b.publisher,
+        identifier,
+        isbn: b.isbn.and_then(|s| meta::isbn13(&s).ok()),
+        date: b.date,
+        description: b.description,
+        source: b.source,
+        slug,
+    }
 }
 
 /// A slug names the output files: one safe file stem, never a path.
