@@ -100,10 +100,11 @@ impl Chapter {
         self.lines.push(String::new());
     }
 
-    /// 1-based number of the next line written (after front matter of
-    /// `fm` lines).
+    /// 1-based number of the next line written; an entry may hold line
+    /// breaks of its own (a `<pre>` block).
     fn next_line(&self) -> u32 {
-        self.lines.len() as u32 + 1
+        let breaks: usize = self.lines.iter().map(|l| l.matches('\n').count()).sum();
+        (self.lines.len() + breaks) as u32 + 1
     }
 }
 
