@@ -159,8 +159,17 @@ impl<'p> Steps<'p> {
 /// problem of a stage is reported at once.
 pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
     steps.begin("load");
-    let sources = crate::source::load(dir)?;
-    let mut problems = Vec::new();
+    let (sources, problems) = crate::source::load_all(dir)?;
+    prepare_sources(sources, problems, steps)
+}
+
+/// Prepares loaded sources (with the problems found loading them, so the
+/// problems of every stage are reported together).
+pub fn prepare_sources(
+    sources: Sources,
+    mut problems: Vec<Diagnostic>,
+    steps: &mut Steps,
+) -> Result<Prepared, Failure> {
     let mut known = vec!["book", "fonts"];
     known.extend(editions::names());
     match sources.settings.unknown_tables(&known) {
@@ -291,4 +300,32 @@ pub fn source_date(book: &Book) -> Result<i64, Diagnostic> {
 fn mtime(path: &Path) -> Option<i64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
     Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64)
+}
+
+/// Builds every edition of a book given as text — `book.toml` and one
+/// chapter, served for every chapter the book lists — in memory: nothing
+/// is written, and nothing is read but fonts named by absolute path (the
+/// book folder, `root`, need not exist). The fuzz target runs the whole
+/// build through this.
+pub fn build_in_memory(
+    root: &Path,
+    toml: &[u8],
+    chapter: &[u8],
+) -> Result<Vec<crate::editions::Rendered>, Failure> {
+    use crate::source::text;
+    let toml_path = root.join(BOOK_TOML);
+    let toml = text::decode(toml, &toml_path)?;
+    let read = |full: &Path| text::decode(chapter, full).map_err(text::ReadError::Text);
+    let (sources, problems) = crate::source::from_texts(root, toml, &read)?;
+    let prepared = prepare_sources(sources, problems, &mut Steps::new(&|_| {}))?;
+    let mut page_map: Option<PageMap> = None;
+    let mut out = Vec::new();
+    for edition in &prepared.editions {
+        let r = edition.render(&prepared.context(page_map.as_ref()))?;
+        if r.page_map.is_some() {
+            page_map = r.page_map.clone();
+        }
+        out.push(r);
+    }
+    Ok(out)
 }

@@ -66,7 +66,7 @@ pub fn parse(text: &str, rel: &Path, root: &Path, id: String) -> Result<Parsed, 
         }
     };
     let mut builder = BodyBuilder {
-        text,
+        lines: super::text::Lines::new(text),
         rel,
         shown: &shown,
         root,
@@ -124,10 +124,9 @@ fn front_matter(
         Diagnostic::error_at(shown, line, column, message)
     };
     let fm: FrontMatter = toml::from_str(fm_text).map_err(|e| {
-        vec![at(
-            e.span().map(|s| s.start).unwrap_or(0),
-            format!("front matter: {}", e.message().trim()),
-        )]
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        let message = super::config::explain_date(fm_text, offset, e.message().trim());
+        vec![at(offset, format!("front matter: {message}"))]
     })?;
     let key_at = |key: &str| {
         fm_text

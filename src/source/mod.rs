@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 mod body;
 pub mod config;
 pub mod emphasis;
+pub mod files;
 pub mod html;
 pub mod links;
 pub mod markdown;
@@ -38,22 +39,60 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
 
 /// Loads the book in `root`. Diagnostic paths are shown joined to `root`.
 pub fn load(root: &Path) -> Result<Sources, Failure> {
+    let (sources, problems) = load_all(root)?;
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(Failure(problems))
+    }
+}
+
+/// Loads the book in `root` as far as it can be: the sources (without the
+/// chapters that failed) and every problem found, so that later stages
+/// can report theirs in the same run. `Err` when not even `book.toml` and
+/// its `[book]` table can be read.
+pub fn load_all(root: &Path) -> Result<(Sources, Vec<Diagnostic>), Failure> {
     let toml_path = root.join(BOOK_TOML);
-    let text = text::read(&toml_path, &toml_path).map_err(|e| match e {
-        text::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let read = text::read(&toml_path, root, files::MAX_BOOK_TOML_BYTES, &toml_path);
+    let text = read.map_err(|e| match e {
+        text::ReadError::Refused(files::Refusal::Io(e))
+            if e.kind() != std::io::ErrorKind::NotFound =>
+        {
+            io_error(&toml_path, &e)
+        }
+        text::ReadError::Refused(files::Refusal::NotFound | files::Refusal::Io(_)) => {
             Diagnostic::error_file(
                 &toml_path,
                 "not found: a book folder needs a book.toml (create one with `bindery import PAGE.txt --into DIR`)",
             )
         }
-        text::ReadError::Io(e) => io_error(&toml_path, &e),
+        text::ReadError::Refused(r) => {
+            Diagnostic::error_file(&toml_path, r.message("file", BOOK_TOML))
+        }
         text::ReadError::Text(d) => d,
     })?;
+    let read_chapter = |full: &Path| text::read(full, root, files::MAX_CHAPTER_BYTES, full);
+    from_texts(root, text, &read_chapter)
+}
+
+/// Reads a chapter file given its path joined to the book folder.
+pub type ChapterReader<'r> = dyn Fn(&Path) -> Result<String, text::ReadError> + 'r;
+
+/// The book in `root` from the text of its `book.toml` and its chapters as
+/// `read_chapter` gives them (from the folder, or from memory); see
+/// [`load_all`].
+pub fn from_texts(
+    root: &Path,
+    text: String,
+    read_chapter: &ChapterReader,
+) -> Result<(Sources, Vec<Diagnostic>), Failure> {
+    let toml_path = root.join(BOOK_TOML);
     let settings = config::read(&toml_path, text.clone());
     let book_section = config::book(&settings)?;
     let mut warnings = Vec::new();
+    let lines = text::Lines::new(&text);
     let at = |span: std::ops::Range<usize>, msg: String| {
-        let (line, column) = line_col(&text, span.start);
+        let (line, column) = lines.line_col(span.start);
         Diagnostic::error_at(&toml_path, line, column, msg)
     };
 
@@ -99,27 +138,11 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
             continue;
         }
         let full = root.join(&rel);
-        // A symlink may still lead outside: compare real paths.
-        if let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize())
-            && !real.starts_with(&real_root)
-        {
-            problems.push(at(
-                entry.span(),
-                format!(
-                    "chapter {name} resolves outside the book folder ({})",
-                    real.display()
-                ),
-            ));
-            continue;
-        }
-        let body = match text::read(&full, &root.join(&rel)) {
+        let body = match read_chapter(&full) {
             Ok(b) => b,
-            Err(text::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                problems.push(at(entry.span(), format!("chapter file {name} not found")));
-                continue;
-            }
-            Err(text::ReadError::Io(e)) => {
-                problems.push(at(entry.span(), format!("chapter file {name}: {e}")));
+            Err(text::ReadError::Refused(r)) => {
+                let name = crate::diag::escape_controls(name);
+                problems.push(at(entry.span(), r.message("chapter file", &name)));
                 continue;
             }
             Err(text::ReadError::Text(d)) => {
@@ -155,11 +178,6 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
     {
         problems.push(at(s.span(), m));
     }
-    if !problems.is_empty() {
-        problems.extend(warnings);
-        return Err(Failure(problems));
-    }
-
     let b = book_section;
     let identifier = b.identifier.clone().unwrap_or_else(|| {
         let seed = format!("{}\u{0}{}", b.title, b.subtitle.as_deref().unwrap_or(""));
@@ -193,13 +211,14 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
         cover,
         enlarge_images: b.enlarge_images,
     };
-    Ok(Sources {
+    let sources = Sources {
         book,
         settings,
         fonts,
         class,
         warnings,
-    })
+    };
+    Ok((sources, problems))
 }
 
 /// A slug names the output files: one safe file stem, never a path.
