@@ -195,6 +195,9 @@ pub fn prepare_sources(
         Ok(f) => f,
         Err(f) => {
             problems.extend(f.0);
+            // The images and the cover still get checked (with the bundled
+            // faces, for SVG text), so one run reports every problem.
+            problems.extend(Assets::problems(&sources.book, &FontSet::bundled()));
             problems.extend(sources.warnings.iter().cloned());
             return Err(Failure(problems));
         }
@@ -205,12 +208,14 @@ pub fn prepare_sources(
         problems.extend(f.0);
     }
     steps.begin("assets");
-    let assets = match Assets::load(book, &fonts) {
-        Ok(a) => Some(a),
-        Err(f) => {
-            problems.extend(f.0);
-            None
-        }
+    // A build that has failed already only looks for more problems.
+    let assets = if problems.is_empty() {
+        Assets::load(book, &fonts)
+            .map_err(|f| problems.extend(f.0))
+            .ok()
+    } else {
+        problems.extend(Assets::problems(book, &fonts));
+        None
     };
     let date = source_date(book);
     if let Err(d) = &date {

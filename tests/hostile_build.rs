@@ -38,7 +38,7 @@ fn hostile_inputs() {
                     if !case.name.contains(&filter) {
                         continue;
                     }
-                    let result = std::panic::catch_unwind(|| run::run(case))
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run::run(case)))
                         .unwrap_or_else(|_| Err("the case itself panicked".into()));
                     match result {
                         Ok(t) => times.lock().unwrap().push((t, case.name.clone())),

@@ -170,10 +170,10 @@ fn footnotes(b: &mut BodyBuilder) -> Vec<Footnote> {
     let mut defs = std::mem::take(&mut b.footnote_defs);
     let mut out = Vec::new();
     for label in std::mem::take(&mut b.footnote_refs) {
-        match defs.remove(&label) {
-            Some(f) => out.push(f),
-            // Unresolved references were kept as text (warned).
-            None => unreachable!("references are made only to defined notes"),
+        // A reference is made only to a defined note, but a definition
+        // nested past the limit is dropped (and that is an error already).
+        if let Some(f) = defs.remove(&label) {
+            out.push(f);
         }
     }
     let mut unused: Vec<Footnote> = defs.into_values().collect();
@@ -237,9 +237,13 @@ fn undefined_refs(b: &mut BodyBuilder, body: &Marked, text_ranges: &[Range<usize
             continue;
         }
         let rest = &src[i + 2..];
-        let Some(end) = rest.find(']') else { continue };
+        // A label holds no bracket or line end: look no further than the
+        // first of them (searching on for `]` is quadratic on `[^[^[^…`).
+        let Some(end) = rest.find([']', '[', '\n']) else {
+            continue;
+        };
         let label = &rest[..end];
-        if label.is_empty() || label.contains(['[', '\n']) || rest[end + 1..].starts_with(':') {
+        if !rest[end..].starts_with(']') || label.is_empty() || rest[end + 1..].starts_with(':') {
             continue;
         }
         let k = text_ranges.partition_point(|r| r.end <= i);

@@ -125,7 +125,8 @@ pub fn run(case: &Case) -> Result<Duration, String> {
 
     let mut cmd = Command::new("prlimit");
     cmd.arg("--as=4294967296").arg("--");
-    cmd.arg(env!("CARGO_BIN_EXE_bindery"));
+    // Quiet: errors only, so every line of stderr is a diagnostic.
+    cmd.arg(env!("CARGO_BIN_EXE_bindery")).arg("--quiet");
     let out_dir = match &case.run {
         Run::Build | Run::BuildBook(_) => {
             let book = match &case.run {
