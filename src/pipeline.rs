@@ -159,8 +159,17 @@ impl<'p> Steps<'p> {
 /// problem of a stage is reported at once.
 pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
     steps.begin("load");
-    let sources = crate::source::load(dir)?;
-    let mut problems = Vec::new();
+    let (sources, problems) = crate::source::load_all(dir)?;
+    prepare_sources(sources, problems, steps)
+}
+
+/// Prepares loaded sources (with the problems found loading them, so the
+/// problems of every stage are reported together).
+pub fn prepare_sources(
+    sources: Sources,
+    mut problems: Vec<Diagnostic>,
+    steps: &mut Steps,
+) -> Result<Prepared, Failure> {
     let mut known = vec!["book", "fonts"];
     known.extend(editions::names());
     match sources.settings.unknown_tables(&known) {
@@ -186,6 +195,9 @@ pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
         Ok(f) => f,
         Err(f) => {
             problems.extend(f.0);
+            // The images and the cover still get checked (with the bundled
+            // faces, for SVG text), so one run reports every problem.
+            problems.extend(Assets::problems(&sources.book, &FontSet::bundled()));
             problems.extend(sources.warnings.iter().cloned());
             return Err(Failure(problems));
         }
@@ -196,12 +208,14 @@ pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
         problems.extend(f.0);
     }
     steps.begin("assets");
-    let assets = match Assets::load(book, &fonts) {
-        Ok(a) => Some(a),
-        Err(f) => {
-            problems.extend(f.0);
-            None
-        }
+    // A build that has failed already only looks for more problems.
+    let assets = if problems.is_empty() {
+        Assets::load(book, &fonts)
+            .map_err(|f| problems.extend(f.0))
+            .ok()
+    } else {
+        problems.extend(Assets::problems(book, &fonts));
+        None
     };
     let date = source_date(book);
     if let Err(d) = &date {
@@ -291,4 +305,32 @@ pub fn source_date(book: &Book) -> Result<i64, Diagnostic> {
 fn mtime(path: &Path) -> Option<i64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
     Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64)
+}
+
+/// Builds every edition of a book given as text — `book.toml` and one
+/// chapter, served for every chapter the book lists — in memory: nothing
+/// is written, and nothing is read but fonts named by absolute path (the
+/// book folder, `root`, need not exist). The fuzz target runs the whole
+/// build through this.
+pub fn build_in_memory(
+    root: &Path,
+    toml: &[u8],
+    chapter: &[u8],
+) -> Result<Vec<crate::editions::Rendered>, Failure> {
+    use crate::source::text;
+    let toml_path = root.join(BOOK_TOML);
+    let toml = text::decode(toml, &toml_path)?;
+    let read = |full: &Path| text::decode(chapter, full).map_err(text::ReadError::Text);
+    let (sources, problems) = crate::source::from_texts(root, toml, &read)?;
+    let prepared = prepare_sources(sources, problems, &mut Steps::new(&|_| {}))?;
+    let mut page_map: Option<PageMap> = None;
+    let mut out = Vec::new();
+    for edition in &prepared.editions {
+        let r = edition.render(&prepared.context(page_map.as_ref()))?;
+        if r.page_map.is_some() {
+            page_map = r.page_map.clone();
+        }
+        out.push(r);
+    }
+    Ok(out)
 }

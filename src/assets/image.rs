@@ -4,7 +4,7 @@
 //! to a pixel limit before anything is decoded, then decoded once within a
 //! memory budget so a corrupt file is found here, with its position.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use super::svg::SvgImage;
 use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
 use crate::model::SourcePos;
+use crate::source::files::{self, Confine};
 
 /// Images larger than this are refused before they are read.
 pub const MAX_IMAGE_BYTES: u64 = 50 * 1024 * 1024;
@@ -122,35 +123,7 @@ pub fn read_confined(
         .unwrap_or(path)
         .display()
         .to_string();
-    let shown = format!("{what} {shown}");
-    let at = |m: String| at(m);
-    let outside = || at(format!("{shown} is not a file inside the book folder"));
-    // A missing name inside the book is "not found"; anything that leads
-    // elsewhere gets one message, whether its target exists or not.
-    if std::fs::symlink_metadata(path).is_err() {
-        return Err(at(format!("{shown} not found")));
-    }
-    let real_root = root.canonicalize().map_err(|_| outside())?;
-    let real = path.canonicalize().map_err(|_| outside())?;
-    if !real.starts_with(&real_root) {
-        return Err(outside());
-    }
-    let meta = std::fs::metadata(&real).map_err(|e| at(format!("{shown}: {e}")))?;
-    if !meta.is_file() {
-        return Err(at(format!("{shown} is not a regular file")));
-    }
-    let file = std::fs::File::open(&real).map_err(|e| at(format!("{shown}: {e}")))?;
-    let mut bytes = Vec::new();
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| at(format!("{shown}: {e}")))?;
-    if bytes.len() as u64 > max {
-        return Err(at(format!(
-            "{shown} is larger than {} MB, the limit for one file",
-            max / (1024 * 1024)
-        )));
-    }
-    Ok(bytes)
+    files::read(path, root, Confine::Book, max).map_err(|r| at(r.message(what, &shown)))
 }
 
 /// Opens the image at `path` (referred to at `pos`).

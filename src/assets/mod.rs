@@ -30,34 +30,8 @@ impl Assets {
     /// Opens every image the chapters show and prepares the cover; every
     /// problem is reported, each at the place that names the file.
     pub fn load(book: &Book, fonts: &FontSet) -> Result<Assets, Failure> {
-        let mut problems = Vec::new();
-        let mut images = Vec::new();
-        let mut by_path = HashMap::new();
-        let mut refs = Vec::new();
-        for ch in &book.chapters {
-            image_blocks(&ch.blocks, &mut refs);
-            for f in &ch.footnotes {
-                image_blocks(&f.blocks, &mut refs);
-            }
-        }
-        for (path, pos) in refs {
-            if by_path.contains_key(path) {
-                continue;
-            }
-            match image::open(path, &book.root, pos, fonts) {
-                Ok(img) => {
-                    by_path.insert(path.to_path_buf(), images.len());
-                    images.push(img);
-                }
-                // Reported once, at its first reference.
-                Err(d) => {
-                    by_path.insert(path.to_path_buf(), usize::MAX);
-                    problems.push(d);
-                }
-            }
-        }
-        let cover = cover::prepare(book, fonts);
-        match cover {
+        let (images, by_path, mut problems) = open_images(book, fonts);
+        match cover::prepare(book, fonts) {
             Ok(cover) if problems.is_empty() => Ok(Assets {
                 cover,
                 images,
@@ -69,6 +43,18 @@ impl Assets {
                 Err(Failure(problems))
             }
         }
+    }
+
+    /// The problems [`Assets::load`] would find, without drawing a
+    /// typographic cover: for a build that has already failed.
+    pub fn problems(book: &Book, fonts: &FontSet) -> Vec<crate::diag::Diagnostic> {
+        let (_, _, mut problems) = open_images(book, fonts);
+        if book.cover.is_some()
+            && let Err(f) = cover::prepare(book, fonts)
+        {
+            problems.extend(f.0);
+        }
+        problems
     }
 
     /// Assets with only a cover (a book without images).
@@ -84,6 +70,43 @@ impl Assets {
     pub fn image(&self, path: &Path) -> Option<&Image> {
         self.by_path.get(path).and_then(|&i| self.images.get(i))
     }
+}
+
+type Opened = (
+    Vec<Image>,
+    HashMap<PathBuf, usize>,
+    Vec<crate::diag::Diagnostic>,
+);
+
+/// Every image the chapters show, opened once; problems at the first
+/// reference to each file.
+fn open_images(book: &Book, fonts: &FontSet) -> Opened {
+    let mut problems = Vec::new();
+    let mut images = Vec::new();
+    let mut by_path = HashMap::new();
+    let mut refs = Vec::new();
+    for ch in &book.chapters {
+        image_blocks(&ch.blocks, &mut refs);
+        for f in &ch.footnotes {
+            image_blocks(&f.blocks, &mut refs);
+        }
+    }
+    for (path, pos) in refs {
+        if by_path.contains_key(path) {
+            continue;
+        }
+        match image::open(path, &book.root, pos, fonts) {
+            Ok(img) => {
+                by_path.insert(path.to_path_buf(), images.len());
+                images.push(img);
+            }
+            Err(d) => {
+                by_path.insert(path.to_path_buf(), usize::MAX);
+                problems.push(d);
+            }
+        }
+    }
+    (images, by_path, problems)
 }
 
 fn image_blocks<'b>(blocks: &'b [Block], out: &mut Vec<(&'b Path, &'b crate::model::SourcePos)>) {

@@ -11,6 +11,7 @@ use rustybuzz::ttf_parser::{self, Face, name_id};
 
 use crate::diag::{Diagnostic, Failure};
 use crate::source::config::{FaceSelector, FontConfig, FontSource};
+use crate::source::files::{self, Confine};
 use crate::style::{FontRole, RoleFaces};
 
 static BUNDLED_REGULAR: &[u8] = include_bytes!("../../fonts/NotoSerifCJKsc-Regular.otf");
@@ -117,7 +118,8 @@ impl FontSet {
         let mut faces = Vec::new();
         for name in names {
             let source = config.faces.get(&name);
-            match load_face(&name, source, book_root, config_file) {
+            let position = config.positions.get(&name).copied();
+            match load_face(&name, source, book_root, config_file, position) {
                 Ok(font) => faces.push(NamedFace { name, font }),
                 Err(d) => problems.push(d),
             }
@@ -191,6 +193,7 @@ fn load_face(
     source: Option<&FontSource>,
     book_root: &Path,
     config_file: &Path,
+    position: Option<(u32, u32)>,
 ) -> Result<LoadedFont, Diagnostic> {
     let path = source.and_then(|s| s.path.as_ref());
     let Some(path) = path else {
@@ -207,18 +210,31 @@ fn load_face(
             .rule("fonts.load")),
         };
     };
+    // A font named by an absolute path is a system font, read where it
+    // is; a relative path is held to the book folder like every file the
+    // book names.
+    let confine = if Path::new(path).is_absolute() {
+        Confine::Anywhere
+    } else {
+        Confine::Book
+    };
     let full: PathBuf = book_root.join(path);
-    let bytes = std::fs::read(&full).map_err(|e| {
-        Diagnostic::error_file(config_file, format!("font file {}: {e}", full.display()))
-            .rule("fonts.load")
-            .rule("fonts.load")
-    })?;
+    let at = |msg: String| {
+        match position {
+            Some((line, column)) => Diagnostic::error_at(config_file, line, column, msg),
+            None => Diagnostic::error_file(config_file, msg),
+        }
+        .rule("fonts.load")
+    };
+    let shown = crate::diag::escape_controls(path);
+    let bytes = files::read(&full, book_root, confine, files::MAX_FONT_BYTES)
+        .map_err(|r| at(r.message("font file", &shown)))?;
     load_bytes(
         Arc::new(bytes),
         source.and_then(|s| s.face.as_ref()),
         &full.display().to_string(),
     )
-    .map_err(|msg| Diagnostic::error_file(config_file, msg).rule("fonts.load"))
+    .map_err(at)
 }
 
 /// Loads a face from font file bytes. Errors are messages naming `origin`.

@@ -307,6 +307,7 @@ fn set_segment(
         pieces,
         piece_start: &sh.piece_start,
         cpiece: &sh.cpiece,
+        counted: std::cell::Cell::new((usize::MAX, 0)),
     };
     let mut a = 0;
     let nlines = breaks.len();
@@ -441,6 +442,10 @@ struct Source<'a> {
     pieces: &'a [Piece],
     piece_start: &'a [usize],
     cpiece: &'a [usize],
+    /// The last (byte, characters before it) `line_src` counted to: lines
+    /// are built in order, so each count goes on from the previous one
+    /// (counting from the piece's start made a long paragraph quadratic).
+    counted: std::cell::Cell<(usize, usize)>,
 }
 
 /// In Chinese text the dash takes a full em (so —— is two) and the middle
@@ -765,13 +770,7 @@ impl Ctx<'_> {
             first,
             last,
             text: src.full[cl[a].start..cl[t - 1].end].to_string(),
-            src: line_src(
-                cl[a].start,
-                src.full,
-                src.pieces,
-                src.piece_start,
-                src.cpiece[a],
-            ),
+            src: line_src(cl[a].start, src, src.cpiece[a]),
             start: cl[a].start,
             footnotes: Vec::new(),
             links: Vec::new(),
@@ -863,15 +862,19 @@ struct LinePos {
 
 /// Character offset (in the block's plain text) of byte `at` of the
 /// segment text, or of the next piece that has one.
-fn line_src(
-    at: usize,
-    full: &str,
-    pieces: &[Piece],
-    piece_start: &[usize],
-    pi: usize,
-) -> Option<usize> {
-    if let Some(s) = pieces[pi].src {
-        return Some(s + full[piece_start[pi]..at].chars().count());
+fn line_src(at: usize, src: &Source, pi: usize) -> Option<usize> {
+    if let Some(s) = src.pieces[pi].src {
+        let start = src.piece_start[pi];
+        let (byte, chars) = src.counted.get();
+        let from = if (start..=at).contains(&byte) {
+            byte
+        } else {
+            start
+        };
+        let before = if from == byte { chars } else { 0 };
+        let n = before + src.full[from..at].chars().count();
+        src.counted.set((at, n));
+        return Some(s + n);
     }
-    pieces[pi + 1..].iter().find_map(|p| p.src)
+    src.pieces[pi + 1..].iter().find_map(|p| p.src)
 }

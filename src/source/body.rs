@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::html::{self as raw, Piece};
-use crate::diag::{Diagnostic, line_col};
+use crate::diag::Diagnostic;
 use crate::model::html::{Content, Element};
 use crate::model::{Block, Footnote, Inline, LinkTarget, SourcePos};
 
@@ -72,8 +72,9 @@ impl Frame {
 }
 
 pub(super) struct BodyBuilder<'a> {
-    /// The chapter's text (front matter included), for positions.
-    pub text: &'a str,
+    /// Line index of the chapter's text (front matter included), for
+    /// positions.
+    pub lines: super::text::Lines<'a>,
     /// Chapter path relative to the book folder (images resolve from it).
     pub rel: &'a Path,
     /// The same, joined to the book folder, for messages.
@@ -96,7 +97,7 @@ pub(super) struct BodyBuilder<'a> {
 impl BodyBuilder<'_> {
     /// Position of byte `offset` of the chapter text.
     pub fn pos(&self, offset: usize) -> SourcePos {
-        let (line, column) = line_col(self.text, offset);
+        let (line, column) = self.lines.line_col(offset);
         SourcePos {
             file: self.shown.to_path_buf(),
             line,

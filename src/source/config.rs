@@ -32,7 +32,8 @@ impl Settings {
 
     fn de_error(&self, e: &toml::de::Error, prefix: &str) -> Diagnostic {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
-        self.error_at(offset, format!("{prefix}{}", e.message().trim()))
+        let message = explain_date(&self.text, offset, e.message().trim());
+        self.error_at(offset, format!("{prefix}{message}"))
     }
 
     fn root(&self) -> Result<Spanned<DeTable<'_>>, Diagnostic> {
@@ -126,6 +127,8 @@ fn default_language() -> String {
 pub struct FontConfig {
     pub faces: BTreeMap<String, FontSource>,
     pub roles: BTreeMap<String, String>,
+    /// Line and column of each face's entry in `book.toml`, for messages.
+    pub positions: BTreeMap<String, (u32, u32)>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -142,6 +145,28 @@ pub struct FontSource {
 pub enum FaceSelector {
     Index(u32),
     Name(String),
+}
+
+/// A TOML date or time where text is wanted (`date = 2024-08-01`) is read
+/// by TOML as a date, which serde reports as "invalid type: map": say
+/// what happened and how to write it.
+pub fn explain_date(text: &str, offset: usize, message: &str) -> String {
+    let rest = text.get(offset..).unwrap_or("");
+    let literal: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+'))
+        .collect();
+    let is_date = literal.parse::<toml::value::Datetime>().is_ok()
+        || rest
+            .get(..literal.len() + 9)
+            .is_some_and(|s| s.parse::<toml::value::Datetime>().is_ok());
+    if message.contains("invalid type: map") && is_date {
+        format!(
+            "{literal} is an unquoted TOML date or time, which no key of bindery takes: write dates as text in quotes, \"{literal}\""
+        )
+    } else {
+        message.to_string()
+    }
 }
 
 /// Reads `[fonts]`, checking that role names exist.
@@ -172,6 +197,9 @@ pub fn fonts(settings: &Settings) -> Result<FontConfig, Diagnostic> {
             let source = FontSource::deserialize(value).map_err(|e| {
                 settings.error_at(at, format!("[fonts] {key}: {}", e.message().trim()))
             })?;
+            config
+                .positions
+                .insert(key.clone(), line_col(&settings.text, at));
             config.faces.insert(key, source);
         }
     }

@@ -66,7 +66,7 @@ pub fn parse(text: &str, rel: &Path, root: &Path, id: String) -> Result<Parsed, 
         }
     };
     let mut builder = BodyBuilder {
-        text,
+        lines: super::text::Lines::new(text),
         rel,
         shown: &shown,
         root,
@@ -124,10 +124,9 @@ fn front_matter(
         Diagnostic::error_at(shown, line, column, message).rule("source.front-matter")
     };
     let fm: FrontMatter = toml::from_str(fm_text).map_err(|e| {
-        vec![at(
-            e.span().map(|s| s.start).unwrap_or(0),
-            format!("front matter: {}", e.message().trim()),
-        )]
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        let message = super::config::explain_date(fm_text, offset, e.message().trim());
+        vec![at(offset, format!("front matter: {message}"))]
     })?;
     let key_at = |key: &str| {
         fm_text
@@ -171,10 +170,10 @@ fn footnotes(b: &mut BodyBuilder) -> Vec<Footnote> {
     let mut defs = std::mem::take(&mut b.footnote_defs);
     let mut out = Vec::new();
     for label in std::mem::take(&mut b.footnote_refs) {
-        match defs.remove(&label) {
-            Some(f) => out.push(f),
-            // Unresolved references were kept as text (warned).
-            None => unreachable!("references are made only to defined notes"),
+        // A reference is made only to a defined note, but a definition
+        // nested past the limit is dropped (and that is an error already).
+        if let Some(f) = defs.remove(&label) {
+            out.push(f);
         }
     }
     let mut unused: Vec<Footnote> = defs.into_values().collect();
@@ -242,9 +241,13 @@ fn undefined_refs(b: &mut BodyBuilder, body: &Marked, text_ranges: &[Range<usize
             continue;
         }
         let rest = &src[i + 2..];
-        let Some(end) = rest.find(']') else { continue };
+        // A label holds no bracket or line end: look no further than the
+        // first of them (searching on for `]` is quadratic on `[^[^[^…`).
+        let Some(end) = rest.find([']', '[', '\n']) else {
+            continue;
+        };
         let label = &rest[..end];
-        if label.is_empty() || label.contains(['[', '\n']) || rest[end + 1..].starts_with(':') {
+        if !rest[end..].starts_with(']') || label.is_empty() || rest[end + 1..].starts_with(':') {
             continue;
         }
         let k = text_ranges.partition_point(|r| r.end <= i);

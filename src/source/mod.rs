@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 mod body;
 pub mod config;
 pub mod emphasis;
+pub mod files;
 pub mod html;
 pub mod links;
 pub mod markdown;
 pub mod meta;
 pub mod text;
 
-use crate::diag::{Diagnostic, Failure, io_error, line_col};
+use crate::diag::{Diagnostic, Failure, io_error};
 use crate::model::{Book, Metadata};
 use crate::style::DocumentClass;
 use markdown::inside_book;
@@ -38,12 +39,42 @@ pub fn load_book(root: &Path) -> Result<Book, Failure> {
 
 /// Loads the book in `root`. Diagnostic paths are shown joined to `root`.
 pub fn load(root: &Path) -> Result<Sources, Failure> {
+    let (sources, problems) = load_all(root)?;
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(Failure(problems))
+    }
+}
+
+/// Loads the book in `root` as far as it can be: the sources (without the
+/// chapters that failed) and every problem found, so that later stages
+/// can report theirs in the same run. `Err` when not even `book.toml` and
+/// its `[book]` table can be read.
+pub fn load_all(root: &Path) -> Result<(Sources, Vec<Diagnostic>), Failure> {
     let toml_path = root.join(BOOK_TOML);
-    let text = read_book_toml(&toml_path)?;
+    let text = read_book_toml(root, &toml_path)?;
+    let read_chapter = |full: &Path| text::read(full, root, files::MAX_CHAPTER_BYTES, full);
+    from_texts(root, text, &read_chapter)
+}
+
+/// Reads a chapter file given its path joined to the book folder.
+pub type ChapterReader<'r> = dyn Fn(&Path) -> Result<String, text::ReadError> + 'r;
+
+/// The book in `root` from the text of its `book.toml` and its chapters as
+/// `read_chapter` gives them (from the folder, or from memory); see
+/// [`load_all`].
+pub fn from_texts(
+    root: &Path,
+    text: String,
+    read_chapter: &ChapterReader,
+) -> Result<(Sources, Vec<Diagnostic>), Failure> {
+    let toml_path = root.join(BOOK_TOML);
     let settings = config::read(&toml_path, text.clone());
     let book_section = config::book(&settings)?;
+    let lines = text::Lines::new(&text);
     let at = |span: std::ops::Range<usize>, msg: String| {
-        let (line, column) = line_col(&text, span.start);
+        let (line, column) = lines.line_col(span.start);
         Diagnostic::error_at(&toml_path, line, column, msg)
     };
     let mut problems = meta::check(&settings);
@@ -52,7 +83,8 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
         Default::default()
     });
     let class = style_class(&book_section, &at, &mut problems);
-    let (mut chapters, warnings) = read_chapters(root, &book_section, &at, &mut problems);
+    let (mut chapters, warnings) =
+        read_chapters(root, &book_section, &at, read_chapter, &mut problems);
     if problems.is_empty() {
         problems.extend(links::resolve(&mut chapters));
     }
@@ -61,11 +93,7 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
     {
         problems.push(at(s.span(), m).rule("source.book-toml.value"));
     }
-    if !problems.is_empty() {
-        problems.extend(warnings);
-        return Err(Failure(problems));
-    }
-    let cover = cover_source(root, &book_section, &text, &toml_path);
+    let cover = cover_source(root, &book_section, &lines, &toml_path);
     let enlarge_images = book_section.enlarge_images;
     let book = Book {
         root: root.to_path_buf(),
@@ -74,26 +102,35 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
         cover,
         enlarge_images,
     };
-    Ok(Sources {
+    let sources = Sources {
         book,
         settings,
         fonts,
         class,
         warnings,
-    })
+    };
+    Ok((sources, problems))
 }
 
 /// The text of `book.toml`; a missing file says how to make one.
-fn read_book_toml(toml_path: &Path) -> Result<String, Diagnostic> {
-    text::read(toml_path, toml_path).map_err(|e| match e {
-        text::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+fn read_book_toml(root: &Path, toml_path: &Path) -> Result<String, Diagnostic> {
+    let read = text::read(toml_path, root, files::MAX_BOOK_TOML_BYTES, toml_path);
+    read.map_err(|e| match e {
+        text::ReadError::Refused(files::Refusal::Io(e))
+            if e.kind() != std::io::ErrorKind::NotFound =>
+        {
+            io_error(toml_path, &e).rule("source.book-toml")
+        }
+        text::ReadError::Refused(files::Refusal::NotFound | files::Refusal::Io(_)) => {
             Diagnostic::error_file(
                 toml_path,
                 "not found: a book folder needs a book.toml (create one with `bindery import PAGE.txt --into DIR`)",
             )
             .rule("source.book-toml")
         }
-        text::ReadError::Io(e) => io_error(toml_path, &e),
+        text::ReadError::Refused(r) => {
+            Diagnostic::error_file(toml_path, r.message("file", BOOK_TOML)).rule("source.book-toml")
+        }
         text::ReadError::Text(d) => d,
     })
 }
@@ -132,6 +169,7 @@ fn read_chapters(
     root: &Path,
     b: &config::BookSection,
     at: &At,
+    read: &ChapterReader,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<crate::model::Chapter>, Vec<Diagnostic>) {
     let (mut chapters, mut warnings) = (Vec::new(), Vec::new());
@@ -146,42 +184,34 @@ fn read_chapters(
     }
     let mut seen = std::collections::HashSet::new();
     for (i, entry) in b.chapters.iter().enumerate() {
-        let found = chapter_path(root, entry.get_ref(), &mut seen)
-            .and_then(|rel| read_chapter(root, &rel, entry.get_ref(), i).map(|r| (rel, r)));
+        let found = chapter_path(entry.get_ref(), &mut seen)
+            .and_then(|rel| read_chapter(root, &rel, entry.get_ref(), i, read));
         match found {
-            Ok((_, Ok((ch, w)))) => {
+            Ok(Ok((ch, w))) => {
                 chapters.push(ch);
                 warnings.extend(w);
             }
-            Ok((_, Err(diags))) => problems.extend(diags),
+            Ok(Err(diags)) => problems.extend(diags),
             Err(m) => problems.push(at(entry.span(), m).rule("source.chapter")),
         }
     }
     (chapters, warnings)
 }
 
-/// The chapter's path inside the book folder, once; else why not.
+/// The chapter's path inside the book folder, once; else why not. (Where
+/// a symlink leads is checked when the file is read.)
 fn chapter_path(
-    root: &Path,
     name: &str,
     seen: &mut std::collections::HashSet<PathBuf>,
 ) -> Result<PathBuf, String> {
+    let shown = crate::diag::escape_controls(name);
     let Some(rel) = inside_book(Path::new(name)) else {
         return Err(format!(
-            "chapter path {name} leaves the book folder; chapters must be inside it"
+            "chapter path {shown} leaves the book folder; chapters must be inside it"
         ));
     };
     if !seen.insert(rel.clone()) {
-        return Err(format!("chapter {name} is listed twice"));
-    }
-    // A symlink may still lead outside: compare real paths.
-    if let (Ok(real), Ok(real_root)) = (root.join(&rel).canonicalize(), root.canonicalize())
-        && !real.starts_with(&real_root)
-    {
-        return Err(format!(
-            "chapter {name} resolves outside the book folder ({})",
-            real.display()
-        ));
+        return Err(format!("chapter {shown} is listed twice"));
     }
     Ok(rel)
 }
@@ -190,14 +220,19 @@ type Parsed = Result<(crate::model::Chapter, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Reads chapter `i` at `rel`: a read error is a message for the chapter's
 /// entry in `book.toml`; what is wrong inside the file is positioned there.
-fn read_chapter(root: &Path, rel: &Path, name: &str, i: usize) -> Result<Parsed, String> {
-    let full = root.join(rel);
-    let body = match text::read(&full, &full) {
+fn read_chapter(
+    root: &Path,
+    rel: &Path,
+    name: &str,
+    i: usize,
+    read: &ChapterReader,
+) -> Result<Parsed, String> {
+    let body = match read(&root.join(rel)) {
         Ok(b) => b,
-        Err(text::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(format!("chapter file {name} not found"));
+        Err(text::ReadError::Refused(r)) => {
+            let name = crate::diag::escape_controls(name);
+            return Err(r.message("chapter file", &name));
         }
-        Err(text::ReadError::Io(e)) => return Err(format!("chapter file {name}: {e}")),
         Err(text::ReadError::Text(d)) => return Ok(Err(vec![d])),
     };
     Ok(markdown::parse(&body, rel, root, format!("ch{:02}", i + 1)))
@@ -208,11 +243,11 @@ fn read_chapter(root: &Path, rel: &Path, name: &str, i: usize) -> Result<Parsed,
 fn cover_source(
     root: &Path,
     b: &config::BookSection,
-    text: &str,
+    lines: &text::Lines,
     toml_path: &Path,
 ) -> Option<crate::model::CoverSource> {
     b.cover.as_ref().map(|c| {
-        let (line, column) = line_col(text, c.span().start);
+        let (line, column) = lines.line_col(c.span().start);
         crate::model::CoverSource {
             path: root.join(c.get_ref()),
             pos: crate::model::SourcePos {

@@ -5,20 +5,22 @@
 
 use std::path::Path;
 
+use super::files::{self, Confine, Refusal};
 use crate::diag::{Diagnostic, line_col};
 
-/// Reads `path` as source text: invalid UTF-8 is an error at the line and
+/// Reads `path`, a regular file inside the book folder `root` of at most
+/// `max` bytes, as source text: invalid UTF-8 is an error at the line and
 /// column of the first bad byte; the BOM is dropped and line ends become
 /// `\n`.
-pub fn read(path: &Path, shown: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+pub fn read(path: &Path, root: &Path, max: u64, shown: &Path) -> Result<String, ReadError> {
+    let bytes = files::read(path, root, Confine::Book, max).map_err(ReadError::Refused)?;
     decode(&bytes, shown).map_err(ReadError::Text)
 }
 
 /// Why a source file could not be read.
 #[derive(Debug)]
 pub enum ReadError {
-    Io(std::io::Error),
+    Refused(Refusal),
     Text(Diagnostic),
 }
 
@@ -44,6 +46,44 @@ pub fn decode(bytes: &[u8], shown: &Path) -> Result<String, Diagnostic> {
         }
     };
     Ok(normalize(text))
+}
+
+/// Line and column of byte offsets in one text, as [`line_col`] gives
+/// them, in time proportional to the text for a whole pass: line starts
+/// are found once, and a column is counted on from the previous one when
+/// the offsets come in order along a line (a 5 MB paragraph has one line).
+pub struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+    /// The last offset asked for and its column.
+    last: std::cell::Cell<(usize, u32)>,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// 1-based line and character column of byte `offset`.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let (last, last_col) = self.last.get();
+        let column = if last >= start && last <= offset {
+            last_col + self.text[last..offset].chars().count() as u32
+        } else {
+            self.text[start..offset].chars().count() as u32 + 1
+        };
+        self.last.set((offset, column));
+        (line as u32, column)
+    }
 }
 
 /// Drops a leading BOM and turns CRLF and lone CR into LF.
@@ -128,6 +168,19 @@ mod tests {
         let err = decode(b"ab\r\ncd\xffe", Path::new("x.md")).unwrap_err();
         assert_eq!((err.line(), err.column()), (2, 3), "{err}");
         assert!(err.message.contains("0xFF at byte 6"), "{err}");
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "第一行\nab\n\n好文字abc\n末";
+        let lines = Lines::new(text);
+        let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        // In order, backwards, and jumping about.
+        offsets.extend((0..text.len()).rev());
+        offsets.extend([17, 3, 25, 0, 9, 9]);
+        for o in offsets {
+            assert_eq!(lines.line_col(o), line_col(text, o), "offset {o}");
+        }
     }
 
     #[test]

@@ -106,7 +106,36 @@ impl PdfOptions {
             }
         }
         if problems.is_empty() {
-            problems.extend(text_block(&self.apply(class), at));
+            // Placed at a key the book sets that makes the block small.
+            let set = |keys: &[&'static str]| {
+                let given = |k: &&str| match *k {
+                    "margin_inner_mm" => self.margin_inner_mm.is_some(),
+                    "margin_outer_mm" => self.margin_outer_mm.is_some(),
+                    "page_width_mm" => self.page_width_mm.is_some(),
+                    "margin_top_mm" => self.margin_top_mm.is_some(),
+                    "margin_bottom_mm" => self.margin_bottom_mm.is_some(),
+                    "page_height_mm" => self.page_height_mm.is_some(),
+                    "line_pitch" => self.line_pitch.is_some(),
+                    _ => self.font_size.is_some(),
+                };
+                keys.iter().copied().find(given).unwrap_or(keys[0])
+            };
+            let keys = (
+                set(&[
+                    "margin_inner_mm",
+                    "margin_outer_mm",
+                    "page_width_mm",
+                    "font_size",
+                ]),
+                set(&[
+                    "margin_top_mm",
+                    "margin_bottom_mm",
+                    "page_height_mm",
+                    "line_pitch",
+                    "font_size",
+                ]),
+            );
+            problems.extend(text_block(&self.apply(class), keys, at));
         }
         problems
     }
@@ -124,7 +153,11 @@ pub const MIN_LINES: f32 = 10.0;
 
 /// The text block left by the page and margins must hold at least
 /// [`MIN_CHARS`] characters and [`MIN_LINES`] lines of body text.
-fn text_block(c: &DocumentClass, at: &dyn Fn(&str, String) -> Diagnostic) -> Vec<Diagnostic> {
+fn text_block(
+    c: &DocumentClass,
+    (width_key, height_key): (&str, &str),
+    at: &dyn Fn(&str, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
     let p = &c.page;
     let em = c.grid.size_pt;
     let width = mm(p.width_mm - p.margin_inner_mm - p.margin_outer_mm);
@@ -134,7 +167,7 @@ fn text_block(c: &DocumentClass, at: &dyn Fn(&str, String) -> Diagnostic) -> Vec
     let mut out = Vec::new();
     if chars < MIN_CHARS {
         out.push(at(
-            "margin_inner_mm",
+            width_key,
             format!(
                 "the text block is {:.0} characters wide; the page width, margins and font size must leave at least {MIN_CHARS}",
                 chars.max(0.0)
@@ -143,7 +176,7 @@ fn text_block(c: &DocumentClass, at: &dyn Fn(&str, String) -> Diagnostic) -> Vec
     }
     if lines < MIN_LINES {
         out.push(at(
-            "margin_top_mm",
+            height_key,
             format!(
                 "the text block is {:.0} lines tall; the page height, margins, font size and line pitch must leave at least {MIN_LINES}",
                 lines.max(0.0)
