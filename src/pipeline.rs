@@ -5,6 +5,7 @@
 //! that cites its pages — and writes their files only when all succeeded.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::assets::Assets;
@@ -241,26 +242,54 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
     let mut steps = Steps::new(progress);
     let prepared = prepare(&opts.book, &mut steps)?;
     let wanted = |name: &str| opts.editions.is_empty() || opts.editions.iter().any(|e| e == name);
-    let mut page_map: Option<PageMap> = None;
-    let mut rendered = Vec::new();
+    let chosen: Vec<&dyn Edition> = prepared
+        .editions
+        .iter()
+        .filter(|e| wanted(e.name()))
+        .map(|e| e.as_ref())
+        .collect();
+    // Page maps live outside the threads that write the files.
+    let maps: Vec<OnceLock<PageMap>> = chosen.iter().map(|_| OnceLock::new()).collect();
     let mut warnings = prepared.sources.warnings.clone();
-    for edition in prepared.editions.iter().filter(|e| wanted(e.name())) {
-        steps.begin(edition.name());
-        let start = Instant::now();
-        let out = edition
-            .render(&prepared.context(page_map.as_ref()))
-            .map_err(|mut f| {
+    let slug = &prepared.book().meta.slug;
+    let rendered = std::thread::scope(|s| -> Result<Vec<_>, Failure> {
+        let mut pending = Vec::new();
+        let mut page_map: Option<&PageMap> = None;
+        for (edition, map) in chosen.iter().zip(&maps) {
+            steps.begin(edition.name());
+            let start = Instant::now();
+            let split = edition.render_split(&prepared.context(page_map));
+            let split = split.map_err(|mut f| {
                 f.0.extend(warnings.iter().cloned());
                 f
             })?;
-        warnings.extend(out.warnings.iter().cloned());
-        if out.page_map.is_some() {
-            page_map = out.page_map.clone();
+            warnings.extend(split.warnings);
+            if let Some(m) = split.page_map {
+                page_map = Some(map.get_or_init(|| m));
+            }
+            // The rest of this edition (writing its file) runs beside the
+            // next ones; results are collected in edition order.
+            let finish = split.finish;
+            let set = start.elapsed();
+            let handle = s.spawn(move || {
+                let t = Instant::now();
+                (finish(), set + t.elapsed())
+            });
+            let path = opts.out.join(format!("{slug}.{}", edition.extension()));
+            pending.push((path, handle));
         }
-        let slug = &prepared.book().meta.slug;
-        let path = opts.out.join(format!("{slug}.{}", edition.extension()));
-        rendered.push((path, out, start.elapsed()));
-    }
+        steps.begin("finish");
+        let mut out = Vec::new();
+        for (path, handle) in pending {
+            let (result, took) = handle.join().expect("an edition's thread finished");
+            let r = result.map_err(|mut f| {
+                f.0.extend(warnings.iter().cloned());
+                f
+            })?;
+            out.push((path, r, took));
+        }
+        Ok(out)
+    })?;
     steps.begin("write");
     let files: Vec<(PathBuf, &[u8])> = rendered
         .iter()

@@ -642,7 +642,7 @@ fn a_cover_image_in_the_book_replaces_the_generated_cover() {
     assert!(cover.width <= 1600 && cover.height <= 2560, "scaled down");
     let epub = common::write_epub(&p, None);
     let files: BTreeMap<String, Vec<u8>> = entries(&epub).into_iter().collect();
-    assert_eq!(files["EPUB/images/cover.jpg"], cover.bytes);
+    assert_eq!(files["EPUB/images/cover.jpg"], cover.bytes());
     let opf = String::from_utf8(files["EPUB/package.opf"].clone()).unwrap();
     assert!(opf.contains(
         "href=\"images/cover.jpg\" media-type=\"image/jpeg\" properties=\"cover-image\""

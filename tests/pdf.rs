@@ -669,12 +669,71 @@ fn links_and_images_reach_the_pdf() {
         "URI link written"
     );
     let images = json.matches("\"/Subtype\": \"/Image\"").count();
-    assert_eq!(images, 2, "cover and figure");
+    assert_eq!(images, 1, "the figure (the generated cover is vectors)");
     // TOC entries link to pages.
     assert!(json.matches("\"/Subtype\": \"/Link\"").count() > book.chapters.len());
     let text = squash(&tool("pdftotext", &[f, "-"]));
     assert!(text.contains("示意图：改革先行区"));
     assert!(text.contains("示例网站"));
+}
+
+/// The generated cover is drawn, not pasted: no image on page 1, its words
+/// are text in the embedded fonts (the paper reaching into the bleed), and
+/// the page looks like the EPUB's cover image.
+#[test]
+fn generated_cover_is_vectors_with_the_book_fonts() {
+    let p = seed_pdf();
+    let f = p.to_str().unwrap();
+    let images = tool("pdfimages", &["-list", "-f", "1", "-l", "1", f]);
+    assert_eq!(images.lines().count(), 2, "an image on the cover: {images}");
+    let text = squash(&tool("pdftotext", &["-f", "1", "-l", "1", f, "-"]));
+    let book = seed();
+    let meta = &book.book().meta;
+    for part in [
+        &meta.title,
+        meta.subtitle.as_ref().unwrap(),
+        meta.section.as_ref().unwrap(),
+    ] {
+        assert!(
+            text.contains(&squash(part)),
+            "cover text lacks {part}: {text}"
+        );
+    }
+    // Rendered at the EPUB cover's width, the page's colours are the cover's.
+    let dir = out_dir().join(format!("cover-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prefix = dir.join("p");
+    let px = bindery::assets::cover::GENERATED_WIDTH.to_string();
+    tool(
+        "pdftoppm",
+        &[
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-scale-to-x",
+            &px,
+            "-scale-to-y",
+            "-1",
+            "-png",
+            f,
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let page = image::open(dir.join("p-01.png")).unwrap().to_rgb8();
+    let cover = image::load_from_memory(book.assets.cover.bytes())
+        .unwrap()
+        .to_rgb8();
+    let share = |img: &image::RgbImage, c: [u8; 3]| {
+        img.pixels().filter(|p| p.0 == c).count() as f64 / img.pixels().len() as f64
+    };
+    for c in [[0xF4, 0xEE, 0xE3], [0x9E, 0x1B, 0x22]] {
+        let (a, b) = (share(&page, c), share(&cover, c));
+        assert!(
+            a > 0.1 && (a - b).abs() < 0.1,
+            "colour {c:?}: page {a:.3}, image {b:.3}"
+        );
+    }
 }
 
 #[test]

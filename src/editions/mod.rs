@@ -20,6 +20,7 @@ use crate::source::config::Settings;
 use crate::style::DocumentClass;
 
 /// What every edition reads.
+#[derive(Clone, Copy)]
 pub struct RenderContext<'a> {
     pub book: &'a Book,
     pub class: &'a DocumentClass,
@@ -52,12 +53,31 @@ pub struct Expectations {
     pub embeds_fonts: bool,
 }
 
-pub trait Edition {
+pub trait Edition: Sync {
     /// The edition's name: its `book.toml` table and its `--only` name.
     fn name(&self) -> &'static str;
     /// File extension of its output.
     fn extension(&self) -> &'static str;
     fn render(&self, ctx: &RenderContext) -> Result<Rendered, Failure>;
+    /// Renders in two steps: what later editions need (a print edition's
+    /// page map) now, the file in `finish`, which the pipeline runs beside
+    /// the editions after it. By default everything happens now.
+    fn render_split<'a>(&'a self, ctx: &RenderContext<'a>) -> Result<Split<'a>, Failure> {
+        let rendered = self.render(ctx)?;
+        Ok(Split {
+            page_map: rendered.page_map.clone(),
+            warnings: rendered.warnings.clone(),
+            finish: Box::new(move || Ok(rendered)),
+        })
+    }
+}
+
+/// An edition rendered up to what later editions need.
+pub struct Split<'a> {
+    pub page_map: Option<PageMap>,
+    /// Everything the edition will warn about.
+    pub warnings: Vec<Diagnostic>,
+    pub finish: Box<dyn FnOnce() -> Result<Rendered, Failure> + Send + 'a>,
 }
 
 /// Makes an edition from `book.toml` (its own table) and the document class.

@@ -3,6 +3,7 @@
 //! full-width punctuation, which half of its em is empty (read from the
 //! glyph's outline bounds, so the font decides, not a table).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -52,6 +53,10 @@ pub struct Shaper<'a> {
     faces: Vec<Face<'a>>,
     upem: Vec<f32>,
     halves: Vec<HashMap<u16, Halves>>,
+    /// Per face, what `covers` answered for each character of the Basic
+    /// Multilingual Plane (0 not asked, 1 no, 2 yes): a `cmap` lookup is a
+    /// binary search, asked for every character set.
+    covered: Vec<RefCell<Vec<u8>>>,
     lang: Language,
 }
 
@@ -68,6 +73,7 @@ impl<'a> Shaper<'a> {
         let upem = faces.iter().map(|f| f.units_per_em() as f32).collect();
         Shaper {
             halves: vec![HashMap::new(); faces.len()],
+            covered: faces.iter().map(|_| RefCell::new(Vec::new())).collect(),
             faces,
             upem,
             lang: Language::from_str("zh-Hans").expect("valid language tag"),
@@ -93,7 +99,19 @@ impl<'a> Shaper<'a> {
 
     /// Whether the face has a glyph for `c`.
     pub fn covers(&self, font: FaceId, c: char) -> bool {
-        self.faces[font.index()].glyph_index(c).is_some()
+        let ask = || self.faces[font.index()].glyph_index(c).is_some();
+        let i = c as usize;
+        if i > 0xFFFF {
+            return ask();
+        }
+        let mut known = self.covered[font.index()].borrow_mut();
+        if known.is_empty() {
+            known.resize(0x10000, 0);
+        }
+        if known[i] == 0 {
+            known[i] = if ask() { 2 } else { 1 };
+        }
+        known[i] == 2
     }
 
     /// The face that sets `c` in text of `font`: `font` itself when it has

@@ -12,7 +12,8 @@
 //! dictionary, so the words are the same (a test compares them). Only the
 //! words starting with one of those characters are looked at.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use jieba_rs::Jieba;
 
@@ -91,9 +92,25 @@ impl Segmenter {
     }
 }
 
-/// Word boundaries of one text, with a segmenter made for it.
+/// Word boundaries of one text, with a segmenter made for it. A build
+/// asks for each title many times (its heading, the contents, running
+/// heads on every page, the EPUB's navigation), so the answers are kept
+/// (a bounded number, for a long-running preview server).
 pub fn boundaries(text: &str) -> Vec<usize> {
-    Segmenter::for_texts([text]).boundaries(text)
+    type Seen = Mutex<HashMap<String, Vec<usize>>>;
+    static SEEN: OnceLock<Seen> = OnceLock::new();
+    let seen = SEEN.get_or_init(Seen::default);
+    let lock = || seen.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(b) = lock().get(text) {
+        return b.clone();
+    }
+    let b = Segmenter::for_texts([text]).boundaries(text);
+    let mut kept = lock();
+    if kept.len() >= 4096 {
+        kept.clear();
+    }
+    kept.insert(text.to_string(), b.clone());
+    b
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ fn main() {
         cover.height,
         ms(cover_med),
         ms(cover_min),
-        cover.bytes.len()
+        cover.bytes().len()
     );
 
     let (med, min, epub) = time(20, || write_epub(&p));

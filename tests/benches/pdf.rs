@@ -51,7 +51,7 @@ fn main() {
         t.elapsed().as_secs_f64() * 1000.0,
         cover.width,
         cover.height,
-        cover.bytes.len() as f64 / 1024.0
+        cover.bytes().len() as f64 / 1024.0
     );
     run("seed", &p, 5);
     let book = p.book().clone();

@@ -564,9 +564,8 @@ mod tests {
         };
         let fonts = FontSet::bundled();
         let texts = Texts::new(&b, &fonts);
-        let assets = crate::assets::Assets::with_cover(
-            crate::assets::cover::generate(&b.meta, &fonts).unwrap(),
-        );
+        let assets =
+            crate::assets::Assets::with_cover(crate::assets::cover::generate(&b.meta, &fonts));
         let w = Writer {
             book: &b,
             fonts: &fonts,

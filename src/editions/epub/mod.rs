@@ -200,7 +200,7 @@ impl EpubEdition {
             files.push((format!("{ROOT}/{}.xhtml", ch.id), doc.as_bytes(), true));
         }
         // Already-compressed images are stored; fonts compress well.
-        files.push((format!("{ROOT}/{cover_href}"), &cover.bytes[..], false));
+        files.push((format!("{ROOT}/{cover_href}"), cover.bytes(), false));
         for f in &fonts {
             files.push((format!("{ROOT}/{}", f.href), &f.subset.bytes[..], true));
         }

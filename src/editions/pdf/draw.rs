@@ -12,10 +12,13 @@ use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, SpanTag};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
+use krilla::color::rgb;
+use krilla::paint::Fill;
 use krilla_svg::{SurfaceExt, SvgSettings};
 
 use super::tags::{Child, Elem};
 use super::write::{Picture, Pictures};
+use crate::assets::cover::{CoverArt, Mark};
 use crate::layout::{Document, ImageSource, LinkTarget, Page, PlacedImage, Structure};
 
 /// Content identifiers gathered while drawing, for the structure tree.
@@ -61,7 +64,7 @@ pub(super) fn draw_page(
     {
         let mut s = p.surface();
         s.push_transform(&Transform::from_translate(bleed, bleed));
-        images(&mut s, page, (doc, bleed), res.1, drawn);
+        images(&mut s, page, (doc, bleed), res, drawn);
         runs(&mut s, page, doc, res.0, drawn);
         rules_and_dots(&mut s, page);
         s.pop();
@@ -91,10 +94,19 @@ fn images(
     s: &mut Surface,
     page: &Page,
     (doc, bleed): (&Document, f32),
-    pictures: &Pictures,
+    (faces, pictures): Resources,
     drawn: &mut Drawn,
 ) {
     for img in &page.images {
+        if img.source == ImageSource::Cover
+            && let Some(Picture::Art(art)) = &pictures.cover
+        {
+            let id = s.start_tagged(ContentTag::Other);
+            draw_art(s, art, (doc.width, doc.height, bleed), faces);
+            s.end_tagged();
+            drawn.cover.push((img.alt.clone(), id));
+            continue;
+        }
         let bled;
         let img = if img.source == ImageSource::Cover && bleed > 0.0 {
             bled = into_bleed(img, doc, bleed);
@@ -128,6 +140,7 @@ fn images(
             Picture::Vector(tree) => {
                 s.draw_svg(tree, isize, SvgSettings::default());
             }
+            Picture::Art(_) => {}
         }
         s.pop();
         for _ in 0..pushed {
@@ -144,6 +157,70 @@ fn images(
             None => drawn.cover.push((img.alt.clone(), id)),
         }
     }
+}
+
+/// The generated cover as vectors filling the page: its rectangles, and
+/// its lines as text in the embedded fonts. The paper and every band that
+/// touches an edge of the cover run on into the bleed.
+fn draw_art(s: &mut Surface, art: &CoverArt, (w, h, bleed): (f32, f32, f32), faces: &[Font]) {
+    let k = w / art.width;
+    let fill = |c: [u8; 3]| {
+        Some(Fill {
+            paint: rgb::Color::new(c[0], c[1], c[2]).into(),
+            ..Fill::default()
+        })
+    };
+    // An edge of the art maps to the edge of the media.
+    let out = |v: f32, edge: f32, to: f32| if (v - edge).abs() < 0.5 { to } else { v * k };
+    let rect = |s: &mut Surface, [x0, y0, x1, y1]: [f32; 4], color: [u8; 3]| {
+        let r = Rect::from_ltrb(
+            out(x0, 0.0, -bleed),
+            out(y0, 0.0, -bleed),
+            out(x1, art.width, w + bleed),
+            out(y1, art.height, h + bleed),
+        );
+        let mut pb = PathBuilder::new();
+        if let Some(r) = r {
+            pb.push_rect(r);
+        }
+        if let Some(path) = pb.finish() {
+            s.set_fill(fill(color));
+            s.draw_path(&path);
+        }
+    };
+    rect(s, [0.0, 0.0, art.width, art.height], art.background);
+    for mark in &art.marks {
+        match mark {
+            Mark::Rect { rect: r, color } => rect(s, *r, *color),
+            Mark::Text(t) => {
+                let glyphs: Vec<KrillaGlyph> = t
+                    .glyphs
+                    .iter()
+                    .map(|g| {
+                        KrillaGlyph::new(
+                            GlyphId::new(g.id as u32),
+                            g.advance / t.size,
+                            g.dx / t.size,
+                            g.y / t.size,
+                            0.0,
+                            g.range.clone(),
+                            None,
+                        )
+                    })
+                    .collect();
+                s.set_fill(fill(t.color));
+                s.draw_glyphs(
+                    Point::from_xy(t.x * k, t.baseline * k),
+                    &glyphs,
+                    faces[t.font.index()].clone(),
+                    &t.text,
+                    t.size * k,
+                    false,
+                );
+            }
+        }
+    }
+    s.set_fill(Some(Fill::default()));
 }
 
 fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: &[Font], drawn: &mut Drawn) {

@@ -7,7 +7,7 @@ pub mod options;
 mod tags;
 mod write;
 
-use super::{Edition, Expectations, RenderContext, Rendered};
+use super::{Edition, Expectations, RenderContext, Rendered, Split};
 use crate::diag::{Diagnostic, Failure};
 use crate::layout::{self, Document};
 use crate::source::config::Settings;
@@ -61,6 +61,14 @@ impl Edition for PdfEdition {
     }
 
     fn render(&self, ctx: &RenderContext) -> Result<Rendered, Failure> {
+        let split = self.render_split(ctx)?;
+        (split.finish)()
+    }
+
+    /// The page map once the book is set; writing the PDF (krilla's
+    /// serialisation, font subsetting and compression) can then run while
+    /// the EPUB is made.
+    fn render_split<'a>(&'a self, ctx: &RenderContext<'a>) -> Result<Split<'a>, Failure> {
         let doc = self.typeset(ctx);
         if !doc.notdef.is_empty() {
             let shown: Vec<String> = doc
@@ -76,17 +84,23 @@ impl Edition for PdfEdition {
             .rule("pdf.notdef")
             .into());
         }
-        let bytes = write_pdf(&doc, ctx, &self.options)?;
-        let warnings = doc.warnings.clone();
-        let page = &self.class.page;
-        Ok(Rendered {
-            bytes,
-            page_map: Some(doc.page_map),
-            expect: Expectations {
-                page_size_pt: Some((mm(page.width_mm), mm(page.height_mm))),
-                ..Default::default()
-            },
-            warnings,
+        let ctx = *ctx;
+        Ok(Split {
+            page_map: Some(doc.page_map.clone()),
+            warnings: doc.warnings.clone(),
+            finish: Box::new(move || {
+                let bytes = write_pdf(&doc, &ctx, &self.options)?;
+                let page = &self.class.page;
+                Ok(Rendered {
+                    bytes,
+                    page_map: Some(doc.page_map),
+                    expect: Expectations {
+                        page_size_pt: Some((mm(page.width_mm), mm(page.height_mm))),
+                        ..Default::default()
+                    },
+                    warnings: doc.warnings,
+                })
+            }),
         })
     }
 }

@@ -163,6 +163,9 @@ fn settings(opts: &PdfOptions) -> Result<SerializeSettings, Diagnostic> {
 pub(super) enum Picture {
     Raster(Image),
     Vector(std::sync::Arc<usvg::Tree>),
+    /// The generated cover, drawn with the book's fonts at the page's
+    /// proportions (no raster, no PNG to decode).
+    Art(std::sync::Arc<crate::assets::cover::CoverArt>),
 }
 
 /// Every image the pages show, prepared once: the cover and the book's
@@ -188,8 +191,18 @@ fn pictures(
                 let c = &ctx.assets.cover;
                 out.cover = Some(match &c.svg {
                     Some(svg) => Picture::Vector(svg.tree.clone()),
+                    None if ctx.book.cover.is_none() => {
+                        // The art's own units: 1600 across, as the EPUB's raster.
+                        let w = crate::assets::cover::GENERATED_WIDTH as f32;
+                        Picture::Art(std::sync::Arc::new(crate::assets::cover::art(
+                            &ctx.book.meta,
+                            ctx.fonts,
+                            w,
+                            w * doc.height / doc.width,
+                        )))
+                    }
                     None => Picture::Raster(decode_image(
-                        Data::from(c.bytes.clone()),
+                        Data::from(c.bytes().to_vec()),
                         if c.media_type == "image/jpeg" {
                             Format::Jpeg
                         } else {
