@@ -3,6 +3,7 @@
 //! bytes are shared (`Arc`) with the EPUB subsetter and the PDF writer.
 
 pub mod coverage;
+pub mod variants;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -98,8 +98,10 @@ impl<'a> Shaper<'a> {
 
     /// The face that sets `c` in text of `font`: `font` itself when it has
     /// the character, else the first other face of the book that has it.
+    /// Characters drawn with no glyph (joiners, variation selectors) stay
+    /// with the text around them, where shaping applies them.
     pub fn face_for(&self, font: FaceId, c: char) -> FaceId {
-        if c.is_whitespace() || self.covers(font, c) {
+        if !crate::script::needs_glyph(c) || self.covers(font, c) {
             return font;
         }
         (0..self.faces.len())
