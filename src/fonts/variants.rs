@@ -61,10 +61,13 @@ fn u24(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_be_bytes()[1..]);
 }
 
+/// Default sequences and (base, glyph) sequences of one selector.
+type Lists = (Vec<u32>, Vec<(u32, u16)>);
+
 /// A `cmap` format 14 subtable for `seqs`, whose glyphs are already the
 /// subset's glyph ids.
 fn format14(seqs: &[Sequence]) -> Vec<u8> {
-    let mut by_selector: BTreeMap<char, (Vec<u32>, Vec<(u32, u16)>)> = BTreeMap::new();
+    let mut by_selector: BTreeMap<char, Lists> = BTreeMap::new();
     for s in seqs {
         let e = by_selector.entry(s.selector).or_default();
         match s.glyph {
