@@ -85,6 +85,16 @@ pub const RULES: &[Rule] = &[
         "a character the book shows is not in the face that sets it",
     ),
     b(
+        "fonts.fallback",
+        W,
+        "a fallback font sets characters the book's faces lack (one warning per font, naming the characters and where they are)",
+    ),
+    b(
+        "fonts.placeholder",
+        W,
+        "a character no font has is set as 〓 (--missing placeholder); one warning per occurrence",
+    ),
+    b(
         "fonts.coverage.generated",
         E,
         "a character of text the tool generates (labels, marks, numbers) is not in the face that sets it",

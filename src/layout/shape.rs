@@ -9,7 +9,7 @@ use std::str::FromStr;
 use rustybuzz::{Face, Language, UnicodeBuffer};
 
 use crate::fonts::{FaceId, FontSet};
-use crate::script::is_cjk_punct;
+use crate::script::{is_cjk_punct, is_han};
 
 /// One glyph as shaped, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +53,8 @@ pub struct Shaper<'a> {
     upem: Vec<f32>,
     halves: Vec<HashMap<u16, Halves>>,
     lang: Language,
+    /// Faces from this index on are fallbacks.
+    fallback_start: usize,
 }
 
 impl<'a> Shaper<'a> {
@@ -67,6 +69,7 @@ impl<'a> Shaper<'a> {
             .collect();
         let upem = faces.iter().map(|f| f.units_per_em() as f32).collect();
         Shaper {
+            fallback_start: fonts.fallbacks().next().map_or(faces.len(), |f| f.index()),
             halves: vec![HashMap::new(); faces.len()],
             faces,
             upem,
@@ -97,14 +100,17 @@ impl<'a> Shaper<'a> {
     }
 
     /// The face that sets `c` in text of `font`: `font` itself when it has
-    /// the character, else the first other face of the book that has it.
+    /// the character, else the first fallback face that has it (as the
+    /// EPUB's font stacks do), else any other face of the book that has it.
     /// Characters drawn with no glyph (joiners, variation selectors) stay
     /// with the text around them, where shaping applies them.
     pub fn face_for(&self, font: FaceId, c: char) -> FaceId {
         if !crate::script::needs_glyph(c) || self.covers(font, c) {
             return font;
         }
-        (0..self.faces.len())
+        let n = self.faces.len();
+        (self.fallback_start..n)
+            .chain(0..self.fallback_start)
             .map(|i| FaceId(i as u8))
             .find(|&f| f != font && self.covers(f, c))
             .unwrap_or(font)
@@ -195,6 +201,14 @@ impl<'a> Shaper<'a> {
             clusters[k].end = end;
             clusters[k].first = first;
             clusters[k].last = last;
+            if fi >= self.fallback_start && is_han(first) && clusters[k].g1 == clusters[k].g0 + 1 {
+                // A fallback face's ideograph keeps the grid: a full-width
+                // cell, the glyph centred in it.
+                let g = &mut glyphs[clusters[k].g0];
+                g.dx += (size - g.advance) / 2.0;
+                g.advance = size;
+                clusters[k].width = size;
+            }
             if first == last && is_cjk_punct(first) && clusters[k].g1 == clusters[k].g0 + 1 {
                 let g = glyphs[clusters[k].g0];
                 clusters[k].halves = self.halves_of(fi, g.id, g.advance / scale);

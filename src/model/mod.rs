@@ -68,6 +68,9 @@ pub struct Metadata {
     pub source: Option<String>,
     /// File name stem for outputs (`out/<slug>.epub`).
     pub slug: String,
+    /// Characters no font has, set as 〓 (`--missing placeholder`): the
+    /// editions record the count so the checker can report it.
+    pub placeholders: usize,
 }
 
 #[derive(Debug, Clone, Default)]

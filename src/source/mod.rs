@@ -188,6 +188,7 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
             description: b.description,
             source: b.source,
             slug,
+            placeholders: 0,
         },
         chapters,
         cover,

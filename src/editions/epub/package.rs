@@ -101,6 +101,14 @@ pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
 
     accessibility(book, info, &mut o);
     o.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
+    if m.placeholders > 0 {
+        // Read by `bindery check` (rule text.placeholder).
+        o.push_str(&format!(
+            "<meta name=\"{}\" content=\"{}\"/>\n",
+            crate::fonts::coverage::PLACEHOLDER_KEY,
+            m.placeholders
+        ));
+    }
     o.push_str("</metadata>\n<manifest>\n");
     for it in info.items {
         o.push_str(&format!(
