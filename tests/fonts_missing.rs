@@ -125,3 +125,286 @@ fn characters_without_glyphs_pass_and_selectors_pick_variants_in_both_editions()
     ]);
     assert_eq!(code, 0, "bindery check: {err}");
 }
+
+// ---------------------------------------------------------------------------
+// Characters no font has: an error, or 〓 with --missing placeholder
+
+/// A character of plane 15's private use area: no font maps it.
+const NOWHERE: char = '\u{F0000}';
+
+/// Line and column (in characters, from 1) of every `c` in `text`.
+fn places(text: &str, c: char) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for (j, ch) in line.chars().enumerate() {
+            if ch == c {
+                out.push((i + 1, j + 1));
+            }
+        }
+    }
+    out
+}
+
+fn build(book: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "build".as_ref(),
+        "--book".as_ref(),
+        book.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    bindery(&args)
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (tests/setup installs poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn check(files: &[&Path], extra: &[&str]) -> (i32, String) {
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec!["check".as_ref(), "--format".as_ref(), "json".as_ref()];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(&args)
+        .output()
+        .expect("bindery runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn characters_in_no_font_fail_or_become_placeholders() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let body = format!("甲{NOWHERE}乙，丙丁。\n\n第二段{NOWHERE}{NOWHERE}。");
+    write_book(&book, "", &body);
+    let source = std::fs::read_to_string(book.join("a.md")).unwrap();
+    let want = places(&source, NOWHERE);
+    assert_eq!(want.len(), 3);
+    let out = dir.path().join("out");
+
+    // Default: an error at every occurrence, nothing written.
+    let (code, err) = build(&book, &out, &[]);
+    assert_eq!(code, 1, "{err}");
+    for (line, col) in &want {
+        let at = format!("a.md:{line}:{col}: error:");
+        assert!(err.contains(&at), "no error at {at}:\n{err}");
+    }
+    assert_eq!(err.matches("U+F0000").count(), 3, "{err}");
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+
+    // --missing placeholder: 〓 in both editions, a warning per occurrence.
+    let (code, err) = build(&book, &out, &["--missing", "placeholder"]);
+    assert_eq!(code, 0, "{err}");
+    for (line, col) in &want {
+        let at = format!("a.md:{line}:{col}: warning:");
+        assert!(err.contains(&at), "no warning at {at}:\n{err}");
+    }
+    assert_eq!(err.matches("set as 〓").count(), 3, "{err}");
+    let pdf = out.join("book.pdf");
+    let epub = out.join("book.epub");
+    let text: String = pdftotext(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        text.contains("甲〓乙") && text.contains("第二段〓〓"),
+        "{text}"
+    );
+    assert!(!text.contains(NOWHERE));
+    let files = entries(&std::fs::read(&epub).unwrap());
+    let chapter = files
+        .iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, d)| String::from_utf8_lossy(d).into_owned())
+        .collect::<String>();
+    assert!(chapter.contains("甲〓乙") && chapter.contains("第二段〓〓"));
+    assert!(!chapter.contains(NOWHERE));
+    assert_epubcheck_clean(&std::fs::read(&epub).unwrap());
+
+    // The checker reports both files as holding placeholders: a warning,
+    // an error with --deny-warnings.
+    let (code, report) = check(&[&pdf, &epub], &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report.matches("text.placeholder").count(), 2, "{report}");
+    let (code, _) = check(&[&pdf, &epub], &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    let (code, rules) = check(&[], &["--list-rules"]);
+    assert_eq!(code, 0);
+    assert!(rules.contains("text.placeholder") && rules.contains("fonts.placeholder"));
+
+    // The same from book.toml.
+    let out2 = dir.path().join("out2");
+    write_book(&book, "[fonts]\nmissing = \"placeholder\"\n", &body);
+    let (code, err) = build(&book, &out2, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("set as 〓").count(), 3, "{err}");
+    // The seed's files carry no placeholder mark.
+    let seed = tempfile::tempdir().unwrap();
+    let (code, err) = build(&common::repo().join("book"), seed.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let (_, report) = check(
+        &[
+            &seed.path().join("book.pdf"),
+            &seed.path().join("book.epub"),
+        ],
+        &[],
+    );
+    assert!(!report.contains("text.placeholder"), "{report}");
+}
+
+// ---------------------------------------------------------------------------
+// Fallback faces
+
+const DEJAVU: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+/// In Noto Sans CJK (fonts-noto-cjk), not in Noto Serif CJK SC.
+const RARE_HAN: char = '\u{9FEB}';
+/// In DejaVu Sans, not in Noto CJK.
+const SYMBOL: char = '\u{203D}';
+
+fn face_has(path: &str, index: u32, c: char) -> bool {
+    let data =
+        std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e} (tests/setup installs it)"));
+    ttf_parser::Face::parse(&data, index)
+        .unwrap()
+        .glyph_index(c)
+        .is_some()
+}
+
+#[test]
+fn a_listed_fallback_sets_what_the_bundled_faces_lack_in_both_editions() {
+    let bundled = bindery::fonts::FontSet::bundled();
+    for id in bundled.ids() {
+        assert!(!bundled.face(id).covers(SYMBOL) && !bundled.face(id).covers(RARE_HAN));
+    }
+    assert!(face_has(DEJAVU, 0, SYMBOL));
+    let dir = tempfile::tempdir().unwrap();
+    for (n, entry) in [DEJAVU, "DejaVu Sans"].into_iter().enumerate() {
+        let book = dir.path().join(format!("book{n}"));
+        let body = format!("疑问{SYMBOL}与惊叹。\n\n又一个{SYMBOL}。");
+        write_book(
+            &book,
+            &format!("[fonts]\nfallback = [\"{entry}\"]\n"),
+            &body,
+        );
+        let source = std::fs::read_to_string(book.join("a.md")).unwrap();
+        let out = dir.path().join(format!("out{n}"));
+        let (code, err) = build(&book, &out, &[]);
+        assert_eq!(code, 0, "{err}");
+        // One warning for the face, naming the character and its places.
+        let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
+        assert_eq!(warnings.len(), 1, "{err}");
+        assert!(warnings[0].contains(DEJAVU) && warnings[0].contains("U+203D"));
+        for (line, col) in places(&source, SYMBOL) {
+            assert!(
+                warnings[0].contains(&format!("a.md:{line}:{col}")),
+                "{}",
+                warnings[0]
+            );
+        }
+        let pdf = out.join(format!("book{n}.pdf"));
+        let text: String = pdftotext(&pdf)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(text.contains(&format!("疑问{SYMBOL}与惊叹")), "{text}");
+        let fonts = std::process::Command::new("pdffonts")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&fonts.stdout).contains("DejaVuSans"));
+        let epub_bytes = std::fs::read(out.join(format!("book{n}.epub"))).unwrap();
+        let files = entries(&epub_bytes);
+        let sub = files
+            .get("EPUB/fonts/fallback1.ttf")
+            .unwrap_or_else(|| panic!("no fallback subset in {:?}", files.keys()));
+        let face = ttf_parser::Face::parse(sub, 0).unwrap();
+        assert!(face.glyph_index(SYMBOL).is_some());
+        assert!(face.number_of_glyphs() < 10, "only the glyphs needed");
+        let css = String::from_utf8_lossy(&files["EPUB/style.css"]).into_owned();
+        assert!(
+            css.contains("\"BookSerif\", \"BookSerif-fallback1\", serif"),
+            "{css}"
+        );
+        assert_epubcheck_clean(&epub_bytes);
+        let (code, report) = check(
+            &[&pdf, &out.join(format!("book{n}.epub"))],
+            &["--deny-warnings", "--profile", "distribution"],
+        );
+        assert_eq!(code, 0, "{report}");
+    }
+    // Without fallbacks the character is an error.
+    let book = dir.path().join("none");
+    write_book(
+        &book,
+        "[fonts]\nfallback = \"none\"\n",
+        &format!("问{SYMBOL}。"),
+    );
+    let (code, err) = build(&book, &dir.path().join("out-none"), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("a.md:6:2: error:") && err.contains("U+203D"),
+        "{err}"
+    );
+    // A family that is not installed is an error naming book.toml.
+    write_book(
+        &book,
+        "[fonts]\nfallback = [\"No Such Family 42\"]\n",
+        &format!("问{SYMBOL}。"),
+    );
+    let (code, err) = build(&book, &dir.path().join("out-none"), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("book.toml") && err.contains("No Such Family 42"),
+        "{err}"
+    );
+}
+
+#[test]
+fn installed_faces_set_a_rare_ideograph_in_a_full_width_cell_deterministically() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    write_book(&book, "", &format!("罕用字{RARE_HAN}在此，前后对齐。"));
+    let p = prepared(&book);
+    let fallbacks: Vec<_> = p.fonts.fallbacks().collect();
+    assert_eq!(fallbacks.len(), 1);
+    let font = p.fonts.face(fallbacks[0]);
+    assert!(font.covers(RARE_HAN), "{}", font.origin);
+    let doc = typeset(&p);
+    let mut found = 0;
+    for run in doc.pages.iter().flat_map(|pg| &pg.runs) {
+        for g in &run.glyphs {
+            if run.text[g.range.clone()] == *RARE_HAN.to_string() {
+                assert_eq!(run.font, fallbacks[0]);
+                assert!(
+                    (g.advance - run.size).abs() < 0.01,
+                    "{} vs {}",
+                    g.advance,
+                    run.size
+                );
+                found += 1;
+            }
+        }
+    }
+    assert_eq!(found, 1);
+    // Two builds give the same bytes.
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_eq!(build(&book, &a, &[]).0, 0);
+    assert_eq!(build(&book, &b, &[]).0, 0);
+    for f in ["book.pdf", "book.epub"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap()
+        );
+    }
+}
