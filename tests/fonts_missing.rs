@@ -408,3 +408,51 @@ fn installed_faces_set_a_rare_ideograph_in_a_full_width_cell_deterministically()
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Import warns about what no font has
+
+#[test]
+fn import_warns_at_every_character_no_font_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = format!(
+        "卷一・周文\n\n罕字之篇\n\n□某甲\n\n第一段有{NOWHERE}字，也有{RARE_HAN}字。\n第二段又有{NOWHERE}，止{NOWHERE}。\n"
+    );
+    // Both as UTF-8 and as GB18030 (which encodes every code point).
+    let gb = encoding_rs::GB18030.encode(&page).0.into_owned();
+    for (n, bytes) in [page.as_bytes().to_vec(), gb].into_iter().enumerate() {
+        let file = dir.path().join(format!("page{n}.txt"));
+        std::fs::write(&file, &bytes).unwrap();
+        let (code, err) = bindery(&[
+            "import".as_ref(),
+            file.as_os_str(),
+            "--into".as_ref(),
+            dir.path().join(format!("book{n}")).as_os_str(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let want: Vec<String> = places(&page, NOWHERE)
+            .into_iter()
+            .map(|(l, c)| format!("page{n}.txt:{l}:{c}: warning: character {NOWHERE} (U+F0000)"))
+            .collect();
+        assert_eq!(want.len(), 3);
+        for w in &want {
+            assert!(err.contains(w.as_str()), "no warning {w}:\n{err}");
+        }
+        assert_eq!(err.matches("is in no font").count(), want.len(), "{err}");
+        assert!(
+            !err.contains("U+9FEB"),
+            "an installed face has {RARE_HAN}: {err}"
+        );
+    }
+    // A page the fonts cover gets no such warning.
+    let file = dir.path().join("clean.txt");
+    std::fs::write(&file, "卷一\n\n标题\n\n□某乙\n\n正文一段。\n").unwrap();
+    let (code, err) = bindery(&[
+        "import".as_ref(),
+        file.as_os_str(),
+        "--into".as_ref(),
+        dir.path().join("clean").as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("is in no font"), "{err}");
+}

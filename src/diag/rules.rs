@@ -133,6 +133,11 @@ pub const RULES: &[Rule] = &[
         "an edition could not be written to --out",
     ),
     i(
+        "import.coverage",
+        W,
+        "a character of the page is in no bundled or installed font: the build will stop there",
+    ),
+    i(
         "import.read",
         E,
         "the page cannot be read: missing, not a regular file, too large",

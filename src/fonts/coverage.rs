@@ -410,3 +410,25 @@ fn source_texts(book: &Book) -> Vec<(PathBuf, String)> {
         })
         .collect()
 }
+
+/// Characters of `text` that neither the bundled faces nor the default
+/// fallbacks (the installed faces) have: what a book imported from `text`
+/// could not print without `--missing placeholder`.
+pub fn uncovered_in(text: &str) -> BTreeSet<char> {
+    let fonts = FontSet::bundled();
+    let faces: Vec<_> = fonts.ids().map(|id| fonts.face(id).face()).collect();
+    let mut missing: BTreeSet<char> = text
+        .chars()
+        .filter(|&c| needs_glyph(c) && !faces.iter().any(|f| f.glyph_index(c).is_some()))
+        .collect();
+    if missing.is_empty() {
+        return missing;
+    }
+    let config = FontConfig::default();
+    let here = std::path::Path::new(".");
+    let found = super::fallback::find(&config, &missing, here, here).unwrap_or_default();
+    for f in found {
+        missing.retain(|c| !f.chars.contains(c));
+    }
+    missing
+}
