@@ -77,6 +77,14 @@ impl<'a> Shaper<'a> {
         }
     }
 
+    /// Shapes for a book in language `tag` (BCP 47): the font's localized
+    /// forms of that script (`script::shaping_language`).
+    pub fn language(mut self, tag: &str) -> Self {
+        let lang = crate::script::shaping_language(tag);
+        self.lang = Language::from_str(lang).expect("valid language tag");
+        self
+    }
+
     /// The face, for outlines and metrics.
     pub fn face(&self, font: FaceId) -> &Face<'a> {
         &self.faces[font.index()]

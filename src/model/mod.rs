@@ -71,6 +71,9 @@ pub struct Metadata {
     /// Characters no font has, set as 〓 (`--missing placeholder`): the
     /// editions record the count so the checker can report it.
     pub placeholders: usize,
+    /// `[book] labels`: generated labels the editor replaced, by key
+    /// (`script::generated::LABEL_KEYS`).
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default)]

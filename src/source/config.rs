@@ -113,6 +113,10 @@ pub struct BookSection {
     /// pixels to the inch).
     #[serde(default)]
     pub enlarge_images: bool,
+    /// Generated labels in the editor's words, by key
+    /// (`script::generated::LABEL_KEYS`).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
 }
 
 fn default_language() -> String {
@@ -276,12 +280,39 @@ pub fn fonts(settings: &Settings) -> Result<FontConfig, Diagnostic> {
 
 /// Reads `[book]`, which is required.
 pub fn book(settings: &Settings) -> Result<BookSection, Diagnostic> {
-    settings.table::<BookSection>("book")?.ok_or_else(|| {
+    let b = settings.table::<BookSection>("book")?.ok_or_else(|| {
         Diagnostic::error_file(
             &settings.file,
             "missing [book] table: a book needs at least a title and its chapters",
         )
-    })
+    })?;
+    check_labels(settings, &b.labels)?;
+    Ok(b)
+}
+
+/// `[book] labels`: known keys, texts that are not empty and hold no
+/// control character.
+fn check_labels(settings: &Settings, labels: &BTreeMap<String, String>) -> Result<(), Diagnostic> {
+    use crate::script::generated::LABEL_KEYS;
+    let at = settings.span_of("book", "labels").map_or(0, |s| s.start);
+    for (key, value) in labels {
+        if !LABEL_KEYS.contains(&key.as_str()) {
+            return Err(settings.error_at(
+                at,
+                format!(
+                    "[book] labels: unknown label `{key}`; the labels are {}",
+                    LABEL_KEYS.join(", ")
+                ),
+            ));
+        }
+        if value.trim().is_empty() || value.chars().any(char::is_control) {
+            return Err(settings.error_at(
+                at,
+                format!("[book] labels: {key} must be a text without control characters"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads the file into [`Settings`]; errors name the file.

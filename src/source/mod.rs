@@ -189,6 +189,7 @@ pub fn load(root: &Path) -> Result<Sources, Failure> {
             source: b.source,
             slug,
             placeholders: 0,
+            labels: b.labels,
         },
         chapters,
         cover,
