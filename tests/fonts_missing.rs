@@ -456,3 +456,34 @@ fn import_warns_at_every_character_no_font_has() {
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("is in no font"), "{err}");
 }
+
+#[test]
+fn the_generated_cover_draws_fallback_characters() {
+    use bindery::assets::cover::generate;
+    let meta = |title: &str| bindery::model::Metadata {
+        title: title.into(),
+        section: Some(format!("栏目{SYMBOL}")),
+        ..Default::default()
+    };
+    let bundled = bindery::fonts::FontSet::bundled();
+    let mut with = bundled.clone();
+    let data = std::fs::read(DEJAVU).unwrap();
+    let dejavu = bindery::fonts::load_bytes(std::sync::Arc::new(data), None, DEJAVU).unwrap();
+    with.add_fallback("fallback1".into(), dejavu);
+    let title = format!("疑问{SYMBOL}之书");
+    let pixels = |fonts: &bindery::fonts::FontSet| {
+        let c = generate(&meta(&title), fonts).unwrap();
+        image::load_from_memory(&c.bytes).unwrap().to_rgb8()
+    };
+    // Without a fallback the bundled face's empty box is drawn; with one,
+    // DejaVu's glyph, which inks fewer pixels than the box.
+    let ink = |img: &image::RgbImage| img.pixels().filter(|p| p.0[0] < 100).count();
+    let (boxed, drawn) = (pixels(&bundled), pixels(&with));
+    assert_ne!(boxed, drawn);
+    assert!(
+        ink(&drawn) < ink(&boxed),
+        "{} vs {}",
+        ink(&drawn),
+        ink(&boxed)
+    );
+}

@@ -356,47 +356,60 @@ struct Pen<'s, 'f> {
     font: FaceId,
 }
 
-/// A shaped line: glyphs with pen positions at size 1 px per em.
+/// A shaped line: glyphs (with the face that draws each) and pen
+/// positions, in px.
 struct Line {
-    glyphs: Vec<(GlyphId, f32, f32)>,
+    glyphs: Vec<(FaceId, GlyphId, f32, f32)>,
     width: f32,
     size: f32,
 }
 
 impl Pen<'_, '_> {
-    fn upem(&self) -> f32 {
-        self.shaper.upem(self.font)
+    /// `text` in runs of one face: the pen's, or a fallback's for the
+    /// characters the pen's face lacks (as the typesetter sets them).
+    fn runs<'t>(&self, text: &'t str) -> Vec<(FaceId, &'t str)> {
+        let mut runs: Vec<(FaceId, usize, usize)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let f = self.shaper.face_for(self.font, c);
+            match runs.last_mut() {
+                Some((rf, _, end)) if *rf == f => *end = i + c.len_utf8(),
+                _ => runs.push((f, i, i + c.len_utf8())),
+            }
+        }
+        runs.into_iter().map(|(f, a, b)| (f, &text[a..b])).collect()
     }
 
     /// Advance width of `text` at `size` px per em.
     fn width(&self, text: &str, size: f32) -> f32 {
-        let out = self.shaper.shape_units(self.font, text);
-        let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 * size / self.upem()
+        self.runs(text)
+            .into_iter()
+            .map(|(f, run)| {
+                let out = self.shaper.shape_units(f, run);
+                let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
+                units as f32 * size / self.shaper.upem(f)
+            })
+            .sum()
     }
 
     /// Shapes a line at `size`, with `spacing` px added after each glyph
     /// but the last.
     fn line(&self, text: &str, size: f32, spacing: f32) -> Line {
-        let out = self.shaper.shape_units(self.font, text);
-        let scale = size / self.upem();
         let mut x = 0.0;
         let mut glyphs = Vec::new();
-        let n = out.len();
-        for (i, (info, pos)) in out
-            .glyph_infos()
-            .iter()
-            .zip(out.glyph_positions())
-            .enumerate()
-        {
-            glyphs.push((
-                GlyphId(info.glyph_id as u16),
-                x + pos.x_offset as f32 * scale,
-                pos.y_offset as f32 * scale,
-            ));
-            x += pos.x_advance as f32 * scale;
-            if i + 1 < n {
-                x += spacing;
+        for (f, run) in self.runs(text) {
+            let out = self.shaper.shape_units(f, run);
+            let scale = size / self.shaper.upem(f);
+            for (info, pos) in out.glyph_infos().iter().zip(out.glyph_positions()) {
+                if !glyphs.is_empty() {
+                    x += spacing;
+                }
+                glyphs.push((
+                    f,
+                    GlyphId(info.glyph_id as u16),
+                    x + pos.x_offset as f32 * scale,
+                    pos.y_offset as f32 * scale,
+                ));
+                x += pos.x_advance as f32 * scale;
             }
         }
         Line {
@@ -462,23 +475,24 @@ impl Canvas {
         color: [u8; 3],
     ) {
         let x0 = cx - line.width / 2.0;
-        let scale = line.size / shaper.upem();
-        for &(gid, gx, gy) in &line.glyphs {
-            self.draw_glyph(shaper, gid, x0 + gx, baseline - gy, scale, color);
+        for &(face, gid, gx, gy) in &line.glyphs {
+            let scale = line.size / shaper.shaper.upem(face);
+            let glyph = (face, gid);
+            self.draw_glyph(shaper, glyph, x0 + gx, baseline - gy, scale, color);
         }
     }
 
     fn draw_glyph(
         &mut self,
         shaper: &Pen<'_, '_>,
-        gid: GlyphId,
+        (font, gid): (FaceId, GlyphId),
         x: f32,
         baseline: f32,
         scale: f32,
         color: [u8; 3],
     ) {
         let mut outline = Outline::default();
-        let face = shaper.shaper.face(shaper.font);
+        let face = shaper.shaper.face(font);
         let Some(bbox) = face.outline_glyph(gid, &mut outline) else {
             return; // blank glyph (space)
         };
