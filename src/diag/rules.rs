@@ -82,7 +82,7 @@ pub const RULES: &[Rule] = &[
     b(
         "fonts.coverage",
         E,
-        "a character the book shows is not in the face that sets it",
+        "a character the book shows is neither in the face that sets it nor in a fallback face",
     ),
     b(
         "fonts.fallback",
