@@ -59,6 +59,11 @@ pub struct BuildArgs {
     /// book.toml); exit 1 when the check finds an error.
     #[arg(long)]
     pub check: bool,
+    /// What to do with a character no font has: fail (error, the default)
+    /// or set 〓 in its place with a warning (placeholder, for proofs).
+    /// Overrides `[fonts] missing`.
+    #[arg(long, value_name = "error|placeholder")]
+    pub missing: Option<crate::source::config::Missing>,
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +198,7 @@ fn run_build(args: &BuildArgs, reporter: &Reporter) -> Result<i32, Failure> {
         book: args.book.clone(),
         out: args.out.clone(),
         editions,
+        missing: args.missing,
     };
     // load, fonts, coverage, assets, each edition, write (and check).
     let editions = if opts.editions.is_empty() {

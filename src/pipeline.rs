@@ -16,6 +16,7 @@ use crate::model::Book;
 use crate::model::pagemap::PageMap;
 use crate::output::write_all;
 use crate::script::generated::Texts;
+use crate::source::config::Missing;
 use crate::source::{BOOK_TOML, Sources};
 
 #[derive(Debug, Clone)]
@@ -24,6 +25,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Editions to build by name; empty means all.
     pub editions: Vec<String>,
+    /// `--missing`: overrides `[fonts] missing`.
+    pub missing: Option<Missing>,
 }
 
 /// One file written by a build.
@@ -159,15 +162,27 @@ impl<'p> Steps<'p> {
 /// Loads the book in `dir` and prepares what the editions need: every
 /// problem of a stage is reported at once.
 pub fn prepare(dir: &Path, steps: &mut Steps) -> Result<Prepared, Failure> {
+    prepare_with(dir, None, steps)
+}
+
+/// [`prepare`], with `missing` in place of `[fonts] missing` when given.
+pub fn prepare_with(
+    dir: &Path,
+    missing: Option<Missing>,
+    steps: &mut Steps,
+) -> Result<Prepared, Failure> {
     steps.begin("load");
-    let (sources, problems) = crate::source::load_all(dir)?;
+    let (mut sources, problems) = crate::source::load_all(dir)?;
+    if let Some(m) = missing {
+        sources.fonts.missing = m;
+    }
     prepare_sources(sources, problems, steps)
 }
 
 /// Prepares loaded sources (with the problems found loading them, so the
 /// problems of every stage are reported together).
 pub fn prepare_sources(
-    sources: Sources,
+    mut sources: Sources,
     mut problems: Vec<Diagnostic>,
     steps: &mut Steps,
 ) -> Result<Prepared, Failure> {
@@ -185,14 +200,14 @@ pub fn prepare_sources(
         }
     }
     steps.begin("fonts");
-    let book = &sources.book;
+    let root = sources.book.root.clone();
     let fonts = FontSet::load(
         &sources.fonts,
         &sources.class.faces,
-        &book.root,
-        &book.root.join(BOOK_TOML),
+        &root,
+        &root.join(BOOK_TOML),
     );
-    let fonts = match fonts {
+    let mut fonts = match fonts {
         Ok(f) => f,
         Err(f) => {
             problems.extend(f.0);
@@ -203,8 +218,19 @@ pub fn prepare_sources(
             return Err(Failure(problems));
         }
     };
-    let texts = Texts::new(book, &fonts);
+    let mut texts = Texts::new(&sources.book, &fonts);
     steps.begin("coverage");
+    let coverage =
+        crate::fonts::coverage::resolve(&mut sources.book, &mut fonts, &sources.fonts, &texts);
+    match coverage {
+        Ok(w) if w.is_empty() => {}
+        Ok(w) => {
+            sources.warnings.extend(w);
+            texts = Texts::new(&sources.book, &fonts);
+        }
+        Err(f) => problems.extend(f.0),
+    }
+    let book = &sources.book;
     if let Err(f) = crate::fonts::coverage::check(book, &fonts, &texts) {
         problems.extend(f.0);
     }
@@ -240,7 +266,7 @@ pub fn prepare_sources(
 /// Runs a build; `progress` receives the name of each step as it starts.
 pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport, Failure> {
     let mut steps = Steps::new(progress);
-    let prepared = prepare(&opts.book, &mut steps)?;
+    let prepared = prepare_with(&opts.book, opts.missing, &mut steps)?;
     let wanted = |name: &str| opts.editions.is_empty() || opts.editions.iter().any(|e| e == name);
     let chosen: Vec<&dyn Edition> = prepared
         .editions

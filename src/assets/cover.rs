@@ -274,12 +274,7 @@ pub fn art(meta: &Metadata, fonts: &FontSet, wf: f32, hf: f32) -> CoverArt {
     if let Some(section) = meta.section.as_deref().filter(|s| !s.trim().is_empty()) {
         let size = fit_size(&bold, section, 96.0, measure, 0.6);
         let line = bold.line(section, size, size * 0.6);
-        art.centered(
-            &bold,
-            line,
-            (wf / 2.0, band_bottom / 2.0 + size * 0.35),
-            PAPER,
-        );
+        art.centered(line, (wf / 2.0, band_bottom / 2.0 + size * 0.35), PAPER);
     }
 
     // Title: as large as fits in at most four balanced lines.
@@ -291,7 +286,7 @@ pub fn art(meta: &Metadata, fonts: &FontSet, wf: f32, hf: f32) -> CoverArt {
         for l in &lines {
             y += size;
             let line = bold.line(l, size, size * 0.08);
-            art.centered(&bold, line, (wf / 2.0, y), INK);
+            art.centered(line, (wf / 2.0, y), INK);
             y += pitch - size;
         }
     }
@@ -306,7 +301,7 @@ pub fn art(meta: &Metadata, fonts: &FontSet, wf: f32, hf: f32) -> CoverArt {
         for l in &lines {
             y += size;
             let line = regular.line(l, size, size * 0.15);
-            art.centered(&regular, line, (wf / 2.0, y), GREY);
+            art.centered(line, (wf / 2.0, y), GREY);
             y += size * 0.5;
         }
     }
@@ -322,7 +317,7 @@ pub fn art(meta: &Metadata, fonts: &FontSet, wf: f32, hf: f32) -> CoverArt {
     if let Some(foot) = foot.filter(|s| !s.trim().is_empty()) {
         let size = fit_size(&regular, &foot, 60.0, measure, 0.2);
         let line = regular.line(&foot, size, size * 0.2);
-        art.centered(&regular, line, (wf / 2.0, hf - 230.0), INK);
+        art.centered(line, (wf / 2.0, hf - 230.0), INK);
     }
     art
 }
@@ -336,22 +331,19 @@ impl CoverArt {
     }
 
     /// A line centred on `cx` with its baseline at `baseline`.
-    fn centered(
-        &mut self,
-        pen: &Pen<'_, '_>,
-        line: Line,
-        (cx, baseline): (f32, f32),
-        color: [u8; 3],
-    ) {
-        self.marks.push(Mark::Text(TextMark {
-            font: pen.font,
-            size: line.size,
-            x: cx - line.width / 2.0,
-            baseline,
-            text: line.text,
-            glyphs: line.glyphs,
-            color,
-        }));
+    fn centered(&mut self, line: Line, (cx, baseline): (f32, f32), color: [u8; 3]) {
+        let x0 = cx - line.width / 2.0;
+        for run in line.runs {
+            self.marks.push(Mark::Text(TextMark {
+                font: run.font,
+                size: line.size,
+                x: x0 + run.x,
+                baseline,
+                text: run.text,
+                glyphs: run.glyphs,
+                color,
+            }));
+        }
     }
 }
 
@@ -508,67 +500,106 @@ struct Pen<'s, 'f> {
     font: FaceId,
 }
 
-/// A shaped line at its size.
+/// A shaped line at its size: runs of one face each, placed from the
+/// line's start.
 struct Line {
-    glyphs: Vec<ArtGlyph>,
+    runs: Vec<Run>,
     width: f32,
     size: f32,
-    text: String,
 }
 
 impl Pen<'_, '_> {
-    fn upem(&self) -> f32 {
-        self.shaper.upem(self.font)
+    /// `text` in runs of one face: the pen's, or a fallback's for the
+    /// characters the pen's face lacks (as the typesetter sets them).
+    fn runs<'t>(&self, text: &'t str) -> Vec<(FaceId, &'t str)> {
+        let mut runs: Vec<(FaceId, usize, usize)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let f = self.shaper.face_for(self.font, c);
+            match runs.last_mut() {
+                Some((rf, _, end)) if *rf == f => *end = i + c.len_utf8(),
+                _ => runs.push((f, i, i + c.len_utf8())),
+            }
+        }
+        runs.into_iter().map(|(f, a, b)| (f, &text[a..b])).collect()
     }
 
     /// Advance width of `text` at `size` px per em.
     fn width(&self, text: &str, size: f32) -> f32 {
-        let out = self.shaper.shape_units(self.font, text);
-        let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 * size / self.upem()
+        self.runs(text)
+            .into_iter()
+            .map(|(f, run)| {
+                let out = self.shaper.shape_units(f, run);
+                let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
+                units as f32 * size / self.shaper.upem(f)
+            })
+            .sum()
     }
 
     /// Shapes a line at `size`, with `spacing` px added after each glyph
     /// but the last.
     fn line(&self, text: &str, size: f32, spacing: f32) -> Line {
-        let out = self.shaper.shape_units(self.font, text);
-        let scale = size / self.upem();
         let mut x = 0.0;
-        let mut glyphs = Vec::new();
-        let infos = out.glyph_infos();
-        let n = out.len();
-        for (i, (info, pos)) in infos.iter().zip(out.glyph_positions()).enumerate() {
-            // A cluster runs to the next one's start (left-to-right text).
-            let start = info.cluster as usize;
-            let end = infos[i + 1..]
-                .iter()
-                .map(|g| g.cluster as usize)
-                .find(|&c| c > start)
-                .unwrap_or(text.len());
-            let mut advance = pos.x_advance as f32 * scale;
-            if i + 1 < n {
-                advance += spacing;
+        let mut runs: Vec<Run> = Vec::new();
+        for (f, part) in self.runs(text) {
+            let out = self.shaper.shape_units(f, part);
+            let scale = size / self.shaper.upem(f);
+            let infos = out.glyph_infos();
+            let mut run = Run {
+                font: f,
+                x,
+                text: part.to_string(),
+                glyphs: Vec::with_capacity(infos.len()),
+            };
+            for (i, (info, pos)) in infos.iter().zip(out.glyph_positions()).enumerate() {
+                if !(runs.is_empty() && i == 0) {
+                    x += spacing;
+                }
+                if i == 0 {
+                    run.x = x;
+                }
+                // A cluster runs to the next one's start (left-to-right text).
+                let start = info.cluster as usize;
+                let end = infos[i + 1..]
+                    .iter()
+                    .map(|g| g.cluster as usize)
+                    .find(|&c| c > start)
+                    .unwrap_or(part.len());
+                run.glyphs.push(ArtGlyph {
+                    id: info.glyph_id as u16,
+                    x: x - run.x + pos.x_offset as f32 * scale,
+                    y: pos.y_offset as f32 * scale,
+                    advance: pos.x_advance as f32 * scale,
+                    dx: pos.x_offset as f32 * scale,
+                    range: start..end,
+                });
+                x += pos.x_advance as f32 * scale;
             }
-            glyphs.push(ArtGlyph {
-                id: info.glyph_id as u16,
-                x: x + pos.x_offset as f32 * scale,
-                y: pos.y_offset as f32 * scale,
-                advance,
-                dx: pos.x_offset as f32 * scale,
-                range: start..end,
-            });
-            x += pos.x_advance as f32 * scale;
-            if i + 1 < n {
-                x += spacing;
+            runs.push(run);
+        }
+        // Letter-spacing widens every advance but the line's last.
+        let last = runs.len().saturating_sub(1);
+        for (ri, run) in runs.iter_mut().enumerate() {
+            let m = run.glyphs.len();
+            for (gi, g) in run.glyphs.iter_mut().enumerate() {
+                if ri != last || gi + 1 != m {
+                    g.advance += spacing;
+                }
             }
         }
         Line {
-            glyphs,
+            runs,
             width: x,
             size,
-            text: text.to_string(),
         }
     }
+}
+
+/// Glyphs of one face in a [`Line`], from `x` on.
+struct Run {
+    font: FaceId,
+    x: f32,
+    text: String,
+    glyphs: Vec<ArtGlyph>,
 }
 
 /// An RGB pixel buffer with shape filling.

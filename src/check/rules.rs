@@ -170,6 +170,7 @@ pub const RULES: &[Rule] = &[
     dist("epub.font.none-selected", E, "text whose CSS selects no embedded font (nor an allowed generic family)"),
     dist("epub.glyph-coverage", E, "a character is in no embedded font the CSS selects for it"),
     dist("epub.nav.page-list", E, "the metadata promise print page numbers, but there is no page-list, or an entry leads nowhere"),
+    r("text.placeholder", W, "bindery set 〓 for characters no font had (built with --missing placeholder): a proof, not for distribution"),
     r("epubcheck.unavailable", W, "--epubcheck was asked for but EPUBCheck or Java is not installed"),
     r("epubcheck.failed", E, "EPUBCheck could not be run or its report not read"),
     r("pdf.parse", E, "the PDF cannot be parsed (no trailer, catalog or page tree)"),

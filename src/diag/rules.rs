@@ -113,7 +113,17 @@ pub const RULES: &[Rule] = &[
     b(
         "fonts.coverage",
         E,
-        "a character the book shows is not in the face that sets it",
+        "a character the book shows is neither in the face that sets it nor in a fallback face",
+    ),
+    b(
+        "fonts.fallback",
+        W,
+        "a fallback font sets characters the book's faces lack (one warning per font, naming the characters and where they are)",
+    ),
+    b(
+        "fonts.placeholder",
+        W,
+        "a character no font has is set as 〓 (--missing placeholder); one warning per occurrence",
     ),
     b(
         "fonts.coverage.generated",
@@ -152,6 +162,11 @@ pub const RULES: &[Rule] = &[
         "output.write",
         E,
         "an edition could not be written to --out",
+    ),
+    i(
+        "import.coverage",
+        W,
+        "a character of the page is in no bundled or installed font: the build will stop there",
     ),
     i(
         "import.read",

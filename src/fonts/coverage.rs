@@ -15,10 +15,8 @@ use crate::model::{Block, Book, Inline};
 use crate::script::generated::Texts;
 use crate::script::needs_glyph;
 use crate::source::BOOK_TOML;
+use crate::source::config::{FontConfig, Missing};
 use crate::style::FontRole;
-
-/// At most this many places are listed per missing character.
-const MAX_PLACES: usize = 5;
 
 /// Characters each face must have, gathered from the book by role.
 pub struct FaceText {
@@ -48,73 +46,92 @@ impl FaceText {
 /// Every character of the book's own text, by the face that sets it.
 pub fn book_text(book: &Book, fonts: &FontSet) -> FaceText {
     let mut t = FaceText::new(fonts);
-    let role = |r| fonts.role(r);
-    let m = &book.meta;
-    for r in [FontRole::Title, FontRole::RunningHead] {
-        t.add(role(r), &m.title);
-    }
-    // The cover draws the section name in the title face.
-    for s in m.section.iter() {
-        t.add(role(FontRole::Title), s);
-    }
-    for s in [&m.subtitle, &m.section, &m.publisher, &m.date]
-        .into_iter()
-        .flatten()
-    {
-        t.add(role(FontRole::Body), s);
-    }
-    for e in &m.editors {
-        t.add(role(FontRole::Body), e);
-    }
-    for ch in &book.chapters {
-        // An untitled chapter's fallback title is generated text: the
-        // registry lists it.
-        for r in [FontRole::Title, FontRole::Body, FontRole::RunningHead] {
-            t.add(role(r), &ch.title);
-        }
-        if let Some(b) = ch.byline() {
-            t.add(role(FontRole::Body), &b);
-        }
-        for a in &ch.authors {
-            t.add(role(FontRole::Note), a);
-        }
-        blocks(&ch.blocks, role(FontRole::Body), fonts, &mut t);
-        for f in &ch.footnotes {
-            blocks(&f.blocks, role(FontRole::Note), fonts, &mut t);
-        }
-        if let Some(n) = &ch.note {
-            t.add(role(FontRole::Note), n);
-        }
-    }
+    walk(&mut book.clone(), fonts, &mut |face, s| t.add(face, s));
     t
 }
 
-fn blocks(list: &[Block], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
+/// Calls `f` with every text of the book and the face that sets it: the
+/// metadata, titles, bylines, blocks, notes. A text set in several faces
+/// (a title: title page, contents, running head) is passed once for each.
+pub fn walk(book: &mut Book, fonts: &FontSet, f: &mut dyn FnMut(FaceId, &mut String)) {
+    let role = |r| fonts.role(r);
+    let m = &mut book.meta;
+    for r in [FontRole::Title, FontRole::RunningHead] {
+        f(role(r), &mut m.title);
+    }
+    // The cover draws the section name in the title face.
+    for s in m.section.iter_mut() {
+        f(role(FontRole::Title), s);
+    }
+    for s in [
+        &mut m.subtitle,
+        &mut m.section,
+        &mut m.publisher,
+        &mut m.date,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        f(role(FontRole::Body), s);
+    }
+    for e in &mut m.editors {
+        f(role(FontRole::Body), e);
+    }
+    for ch in &mut book.chapters {
+        // An untitled chapter's fallback title is generated text: the
+        // registry lists it.
+        for r in [FontRole::Title, FontRole::Body, FontRole::RunningHead] {
+            f(role(r), &mut ch.title);
+        }
+        // The byline: mark, authors and role, in the body face.
+        for s in ch.byline_mark.iter_mut().chain(ch.role.iter_mut()) {
+            f(role(FontRole::Body), s);
+        }
+        for a in &mut ch.authors {
+            f(role(FontRole::Body), a);
+            f(role(FontRole::Note), a);
+        }
+        blocks(&mut ch.blocks, role(FontRole::Body), fonts, f);
+        for n in &mut ch.footnotes {
+            blocks(&mut n.blocks, role(FontRole::Note), fonts, f);
+        }
+        if let Some(n) = &mut ch.note {
+            f(role(FontRole::Note), n);
+        }
+    }
+}
+
+type Visit<'a> = dyn FnMut(FaceId, &mut String) + 'a;
+
+fn blocks(list: &mut [Block], face: FaceId, fonts: &FontSet, f: &mut Visit) {
     for b in list {
         match b {
-            Block::Paragraph { content, .. } => inlines(content, face, fonts, t),
+            Block::Paragraph { content, .. } => inlines(content, face, fonts, f),
             Block::Heading { content, .. } => {
-                inlines(content, fonts.within(FontRole::Heading, face), fonts, t)
+                inlines(content, fonts.within(FontRole::Heading, face), fonts, f)
             }
-            Block::Quote { blocks: inner, .. } => blocks(inner, face, fonts, t),
-            Block::List { items, .. } => items.iter().for_each(|i| blocks(i, face, fonts, t)),
-            Block::Image { alt, .. } => t.add(fonts.within(FontRole::Note, face), alt),
-            Block::Code { text, .. } => t.add(face, text),
-            Block::Html { nodes, .. } => html_nodes(nodes, face, fonts, t),
+            Block::Quote { blocks: inner, .. } => blocks(inner, face, fonts, f),
+            Block::List { items, .. } => items.iter_mut().for_each(|i| blocks(i, face, fonts, f)),
+            Block::Image { alt, .. } => f(fonts.within(FontRole::Note, face), alt),
+            Block::Code { text, .. } => f(face, text),
+            Block::Html { nodes, .. } => html_nodes(nodes, face, fonts, f),
             Block::Rule { .. } => {}
         }
     }
 }
 
-fn inlines(list: &[Inline], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
+fn inlines(list: &mut [Inline], face: FaceId, fonts: &FontSet, f: &mut Visit) {
     for i in list {
         match i {
-            Inline::Text(s) | Inline::Code(s) => t.add(face, s),
-            Inline::Strong(c) => inlines(c, fonts.within(FontRole::Strong, face), fonts, t),
-            Inline::Emphasis(c) => inlines(c, fonts.within(FontRole::Emphasis, face), fonts, t),
-            Inline::Link { content, .. } => inlines(content, face, fonts, t),
-            Inline::Html(el, c) => inlines(c, html_face(el, face, fonts), fonts, t),
-            Inline::Image { alt, .. } => t.add(fonts.within(FontRole::Note, face), alt),
+            Inline::Text(s) | Inline::Code(s) => f(face, s),
+            Inline::Strong(c) => inlines(c, fonts.within(FontRole::Strong, face), fonts, f),
+            Inline::Emphasis(c) => inlines(c, fonts.within(FontRole::Emphasis, face), fonts, f),
+            Inline::Link { content, .. } => inlines(content, face, fonts, f),
+            Inline::Html(el, c) => {
+                let inner = html_face(el, face, fonts);
+                inlines(c, inner, fonts, f)
+            }
+            Inline::Image { alt, .. } => f(fonts.within(FontRole::Note, face), alt),
             Inline::FootnoteRef(_) | Inline::LineBreak => {}
         }
     }
@@ -130,29 +147,59 @@ fn html_face(el: &crate::model::html::Element, face: FaceId, fonts: &FontSet) ->
     }
 }
 
-fn html_nodes(nodes: &[crate::model::html::Node], face: FaceId, fonts: &FontSet, t: &mut FaceText) {
+fn html_nodes(
+    nodes: &mut [crate::model::html::Node],
+    face: FaceId,
+    fonts: &FontSet,
+    f: &mut Visit,
+) {
     for n in nodes {
         match n {
-            crate::model::html::Node::Text(s) => t.add(face, s),
+            crate::model::html::Node::Text(s) => f(face, s),
             crate::model::html::Node::Element(el, c) => {
-                html_nodes(c, html_face(el, face, fonts), fonts, t)
+                let inner = html_face(el, face, fonts);
+                html_nodes(c, inner, fonts, f)
             }
         }
     }
 }
 
-/// Checks that every face has every character it sets.
-pub fn check(book: &Book, fonts: &FontSet, texts: &Texts) -> Result<(), Failure> {
+/// The characters of the book's own text that neither the face setting
+/// them nor a fallback has, with those faces.
+fn missing_in_book(book: &Book, fonts: &FontSet) -> BTreeMap<char, Vec<FaceId>> {
     let text = book_text(book, fonts);
     let mut missing: BTreeMap<char, Vec<FaceId>> = BTreeMap::new();
     for id in fonts.ids() {
         let face = fonts.face(id).face();
         for &c in text.of(id) {
-            if face.glyph_index(c).is_none() {
+            if face.glyph_index(c).is_none() && fonts.face_for(id, c) == id {
                 missing.entry(c).or_default().push(id);
             }
         }
     }
+    missing
+}
+
+/// Characters of generated strings that the face setting them and the
+/// fallbacks lack.
+fn missing_generated(book: &Book, fonts: &FontSet, texts: &Texts) -> BTreeSet<char> {
+    let mut out = BTreeSet::new();
+    for g in texts.registry(book) {
+        let id = fonts.role(g.role);
+        let face = fonts.face(id);
+        for c in g.text.chars().filter(|&c| needs_glyph(c)) {
+            if !face.covers(c) && fonts.face_for(id, c) == id {
+                out.insert(c);
+            }
+        }
+    }
+    out
+}
+
+/// Checks that every character is in the face that sets it or in a
+/// fallback.
+pub fn check(book: &Book, fonts: &FontSet, texts: &Texts) -> Result<(), Failure> {
+    let missing = missing_in_book(book, fonts);
     let mut diags = source_diagnostics(book, fonts, &missing);
     diags.extend(generated_diagnostics(book, fonts, texts));
     if diags.is_empty() {
@@ -162,13 +209,132 @@ pub fn check(book: &Book, fonts: &FontSet, texts: &Texts) -> Result<(), Failure>
     }
 }
 
+/// Covers what the book's faces lack: fallback faces as `[fonts] fallback`
+/// finds them (added to `fonts`), then, with `missing = "placeholder"`,
+/// 〓 in place of every character still missing (in `book`). Returns the
+/// warnings: one per fallback face, one per placeholder; errors when
+/// characters stay missing.
+pub fn resolve(
+    book: &mut Book,
+    fonts: &mut FontSet,
+    config: &FontConfig,
+    texts: &Texts,
+) -> Result<Vec<Diagnostic>, Failure> {
+    let missing = missing_in_book(book, fonts);
+    let generated = missing_generated(book, fonts, texts);
+    if missing.is_empty() && generated.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: BTreeSet<char> = missing.keys().copied().chain(generated).collect();
+    let toml = book.root.join(BOOK_TOML);
+    let found = super::fallback::find(config, &wanted, &book.root, &toml).map_err(Failure)?;
+    let mut warnings = Vec::new();
+    let sources = source_texts(book);
+    for (n, f) in found.into_iter().enumerate() {
+        warnings.push(fallback_warning(&f, &sources, &toml));
+        fonts.add_fallback(format!("fallback{}", n + 1), f.font);
+    }
+    if config.missing == Missing::Placeholder {
+        let replaced = set_placeholders(book, fonts);
+        for (path, text) in &sources {
+            for (off, c) in text.char_indices().filter(|(_, c)| replaced.contains(c)) {
+                let (line, column) = line_col(text, off);
+                let msg = format!(
+                    "character {c} (U+{:04X}) is in no font: set as {PLACEHOLDER}",
+                    c as u32
+                );
+                warnings.push(
+                    Diagnostic::warning_at(path, line, column, msg).rule("fonts.placeholder"),
+                );
+            }
+        }
+    }
+    Ok(warnings)
+}
+
+/// Names the count of placeholders in the editions' metadata: an EPUB
+/// `meta` name, a keyword `bindery:placeholders=N` of the PDF.
+pub const PLACEHOLDER_KEY: &str = "bindery:placeholders";
+
+/// The geta mark typesetters set for a character they do not have.
+pub const PLACEHOLDER: char = '\u{3013}';
+
+/// Replaces every character of the book's text that its face and the
+/// fallbacks lack by [`PLACEHOLDER`]; counts them in the metadata and
+/// returns the characters replaced.
+fn set_placeholders(book: &mut Book, fonts: &FontSet) -> BTreeSet<char> {
+    let mut replaced = BTreeSet::new();
+    let mut count = 0;
+    walk(book, fonts, &mut |id, s| {
+        let face = fonts.face(id).face();
+        let lacks = |c: char| {
+            needs_glyph(c) && face.glyph_index(c).is_none() && fonts.face_for(id, c) == id
+        };
+        if !s.chars().any(lacks) {
+            return;
+        }
+        *s = s
+            .chars()
+            .map(|c| {
+                if lacks(c) {
+                    replaced.insert(c);
+                    count += 1;
+                    PLACEHOLDER
+                } else {
+                    c
+                }
+            })
+            .collect();
+    });
+    book.meta.placeholders = count;
+    replaced
+}
+
+/// One warning for a fallback face: the characters it sets and every
+/// place they occur.
+fn fallback_warning(
+    f: &super::fallback::Found,
+    sources: &[(PathBuf, String)],
+    toml: &std::path::Path,
+) -> Diagnostic {
+    let mut first = None;
+    let mut parts = Vec::new();
+    for &c in &f.chars {
+        let mut places = Vec::new();
+        for (path, text) in sources {
+            for (off, _) in text.match_indices(c) {
+                let (line, column) = line_col(text, off);
+                first.get_or_insert((path.clone(), line, column));
+                places.push(format!("{}:{line}:{column}", path.display()));
+            }
+        }
+        let at = if places.is_empty() {
+            "in generated text".to_string()
+        } else {
+            format!("at {}", places.join(", "))
+        };
+        parts.push(format!("{c} (U+{:04X}) {at}", c as u32));
+    }
+    let msg = format!(
+        "font {} ({}) sets characters the book's faces lack: {}",
+        f.font.origin,
+        f.font.family,
+        parts.join("; ")
+    );
+    let d = match first {
+        Some((path, line, column)) => Diagnostic::warning_at(&path, line, column, msg),
+        None => Diagnostic::warning_at(toml, 0, 0, msg),
+    };
+    d.rule("fonts.fallback")
+}
+
 fn font_names(fonts: &FontSet, ids: &[FaceId]) -> String {
     let names: Vec<&str> = ids.iter().map(|&i| fonts.face(i).origin.as_str()).collect();
     names.join(" or ")
 }
 
-/// Missing characters of the book's own text, at every place (up to
-/// [`MAX_PLACES`]) they occur in the sources.
+/// Missing characters of the book's own text, at every place they occur
+/// in the sources.
 fn source_diagnostics(
     book: &Book,
     fonts: &FontSet,
@@ -181,36 +347,28 @@ fn source_diagnostics(
     let mut diags = Vec::new();
     for (c, ids) in missing {
         let what = format!(
-            "character {c} (U+{:04X}) is not in font {}",
+            "character {c} (U+{:04X}) is not in font {} nor in any fallback font",
             *c as u32,
             font_names(fonts, ids)
         );
-        let mut places = 0;
         let mut total = 0;
         for (path, text) in &sources {
             for (off, _) in text.match_indices(*c) {
                 total += 1;
-                if places < MAX_PLACES {
-                    let (line, column) = line_col(text, off);
-                    let d = Diagnostic::error_at(path, line, column, what.clone());
-                    diags.push(d.rule("fonts.coverage"));
-                    places += 1;
-                }
+                let (line, column) = line_col(text, off);
+                let d = Diagnostic::error_at(path, line, column, what.clone());
+                diags.push(d.rule("fonts.coverage").hint(HINT));
             }
         }
-        if total > places {
-            let d = Diagnostic::error(format!(
-                "{what}: {} more place(s) not listed",
-                total - places
-            ));
-            diags.push(d.rule("fonts.coverage"));
-        }
         if total == 0 {
-            diags.push(Diagnostic::error(what).rule("fonts.coverage"));
+            diags.push(Diagnostic::error(what).rule("fonts.coverage").hint(HINT));
         }
     }
     diags
 }
+
+const HINT: &str =
+    "add a font that has it to [fonts] fallback, or build proofs with --missing placeholder";
 
 /// Generated strings whose face lacks one of their characters.
 fn generated_diagnostics(book: &Book, fonts: &FontSet, texts: &Texts) -> Vec<Diagnostic> {
@@ -221,7 +379,8 @@ fn generated_diagnostics(book: &Book, fonts: &FontSet, texts: &Texts) -> Vec<Dia
         let id = fonts.role(g.role);
         let face = fonts.face(id).face();
         for c in g.text.chars().filter(|&c| needs_glyph(c)) {
-            if face.glyph_index(c).is_none() && seen.insert((c, id, g.what.clone())) {
+            let lacks = face.glyph_index(c).is_none() && fonts.face_for(id, c) == id;
+            if lacks && seen.insert((c, id, g.what.clone())) {
                 diags.push(Diagnostic::error_file(
                     &toml,
                     format!(
@@ -250,4 +409,26 @@ fn source_texts(book: &Book) -> Vec<(PathBuf, String)> {
             Some((p, t))
         })
         .collect()
+}
+
+/// Characters of `text` that neither the bundled faces nor the default
+/// fallbacks (the installed faces) have: what a book imported from `text`
+/// could not print without `--missing placeholder`.
+pub fn uncovered_in(text: &str) -> BTreeSet<char> {
+    let fonts = FontSet::bundled();
+    let faces: Vec<_> = fonts.ids().map(|id| fonts.face(id).face()).collect();
+    let mut missing: BTreeSet<char> = text
+        .chars()
+        .filter(|&c| needs_glyph(c) && !faces.iter().any(|f| f.glyph_index(c).is_some()))
+        .collect();
+    if missing.is_empty() {
+        return missing;
+    }
+    let config = FontConfig::default();
+    let here = std::path::Path::new(".");
+    let found = super::fallback::find(&config, &missing, here, here).unwrap_or_default();
+    for f in found {
+        missing.retain(|c| !f.chars.contains(c));
+    }
+    missing
 }

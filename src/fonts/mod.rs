@@ -3,6 +3,8 @@
 //! bytes are shared (`Arc`) with the EPUB subsetter and the PDF writer.
 
 pub mod coverage;
+pub mod fallback;
+pub mod variants;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -77,6 +79,9 @@ impl FaceId {
 pub struct FontSet {
     pub faces: Vec<NamedFace>,
     roles: [FaceId; 7],
+    /// Faces from this index on are fallbacks: they set only characters
+    /// the faces before them lack.
+    fallback_start: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -127,7 +132,11 @@ impl FontSet {
         if !problems.is_empty() {
             return Err(Failure(problems));
         }
-        Ok(FontSet { faces, roles })
+        Ok(FontSet {
+            fallback_start: faces.len(),
+            faces,
+            roles,
+        })
     }
 
     /// The bundled Noto Serif CJK SC faces in the `book` preset's roles.
@@ -170,6 +179,36 @@ impl FontSet {
 
     pub fn ids(&self) -> impl Iterator<Item = FaceId> + '_ {
         (0..self.faces.len()).map(|i| FaceId(i as u8))
+    }
+
+    /// Adds a fallback face under `name`.
+    pub fn add_fallback(&mut self, name: String, font: LoadedFont) -> FaceId {
+        self.faces.push(NamedFace { name, font });
+        FaceId((self.faces.len() - 1) as u8)
+    }
+
+    /// The fallback faces, in the order they are tried.
+    pub fn fallbacks(&self) -> impl Iterator<Item = FaceId> + '_ {
+        (self.fallback_start..self.faces.len()).map(|i| FaceId(i as u8))
+    }
+
+    pub fn is_fallback(&self, id: FaceId) -> bool {
+        id.index() >= self.fallback_start
+    }
+
+    /// The face that draws `c` in text set in `face`: `face` itself, or
+    /// the first fallback that has the character when `face` lacks it.
+    /// Characters drawn with no glyph stay in `face`.
+    pub fn face_for(&self, face: FaceId, c: char) -> FaceId {
+        if self.fallback_start == self.faces.len() || !crate::script::needs_glyph(c) {
+            return face;
+        }
+        if self.face(face).covers(c) {
+            return face;
+        }
+        self.fallbacks()
+            .find(|&f| self.face(f).covers(c))
+            .unwrap_or(face)
     }
 }
 

@@ -92,6 +92,7 @@ fn run(page_path: &Path, into: &Path, force: bool) -> Result<ImportReport, Failu
             .rule("import.script"),
         );
     }
+    warnings.extend(uncovered(page_path, &text));
     Ok(ImportReport {
         encoding,
         script,
@@ -99,6 +100,36 @@ fn run(page_path: &Path, into: &Path, force: bool) -> Result<ImportReport, Failu
         written,
         warnings: warnings.into_iter().map(escape_diag).collect(),
     })
+}
+
+/// A warning at every character of the page that no bundled face and no
+/// installed face has: the build would stop there.
+fn uncovered(page_path: &Path, text: &str) -> Vec<Diagnostic> {
+    let missing = crate::fonts::coverage::uncovered_in(text);
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    // One pass with a running line and column: a page full of such
+    // characters stays linear.
+    let (mut line, mut column) = (1u32, 1u32);
+    let mut out = Vec::new();
+    for c in text.chars() {
+        if missing.contains(&c) {
+            let msg = format!(
+                "character {c} (U+{:04X}) is in no font: the build will stop here unless a \
+                 font that has it is added to [fonts] fallback, or it is built with \
+                 --missing placeholder",
+                c as u32
+            );
+            out.push(Diagnostic::warning_at(page_path, line, column, msg).rule("import.coverage"));
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    out
 }
 
 /// The page's bytes: only a regular file, at most [`MAX_PAGE_BYTES`],

@@ -25,7 +25,7 @@ struct BodyPage {
 /// Lays out the book into pages. `cover` is the cover image's pixel size.
 pub fn typeset(cx: &Ctx, cover: Option<(u32, u32)>) -> Document {
     let galleys = layout_chapters(cx);
-    let mut shaper = Shaper::new(cx.fonts);
+    let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
     let (body, chapter_first_page) = body_pages(cx, &galleys);
     let mut doc = Document {
         width: cx.geo.pw,
@@ -368,7 +368,7 @@ fn layout_chapters(cx: &Ctx) -> Vec<Galley> {
         .clamp(1, 8)
         .min(n.max(1));
     if threads <= 1 {
-        let mut shaper = Shaper::new(cx.fonts);
+        let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
         return (0..n)
             .map(|ci| chapter_galley(cx, ci, &mut shaper))
             .collect();
@@ -378,7 +378,7 @@ fn layout_chapters(cx: &Ctx) -> Vec<Galley> {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 s.spawn(move || {
-                    let mut shaper = Shaper::new(cx.fonts);
+                    let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
                     (t..n)
                         .step_by(threads)
                         .map(|ci| (ci, chapter_galley(cx, ci, &mut shaper)))

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use rustybuzz::{Face, Language, UnicodeBuffer};
 
 use crate::fonts::{FaceId, FontSet};
-use crate::script::is_cjk_punct;
+use crate::script::{is_cjk_punct, is_han};
 
 /// One glyph as shaped, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +58,8 @@ pub struct Shaper<'a> {
     /// binary search, asked for every character set.
     covered: Vec<RefCell<Vec<u8>>>,
     lang: Language,
+    /// Faces from this index on are fallbacks.
+    fallback_start: usize,
 }
 
 impl<'a> Shaper<'a> {
@@ -72,12 +74,21 @@ impl<'a> Shaper<'a> {
             .collect();
         let upem = faces.iter().map(|f| f.units_per_em() as f32).collect();
         Shaper {
+            fallback_start: fonts.fallbacks().next().map_or(faces.len(), |f| f.index()),
             halves: vec![HashMap::new(); faces.len()],
             covered: faces.iter().map(|_| RefCell::new(Vec::new())).collect(),
             faces,
             upem,
             lang: Language::from_str("zh-Hans").expect("valid language tag"),
         }
+    }
+
+    /// Shapes for a book in language `tag` (BCP 47): the font's localized
+    /// forms of that script (`script::shaping_language`).
+    pub fn language(mut self, tag: &str) -> Self {
+        let lang = crate::script::shaping_language(tag);
+        self.lang = Language::from_str(lang).expect("valid language tag");
+        self
     }
 
     /// The face, for outlines and metrics.
@@ -115,12 +126,17 @@ impl<'a> Shaper<'a> {
     }
 
     /// The face that sets `c` in text of `font`: `font` itself when it has
-    /// the character, else the first other face of the book that has it.
+    /// the character, else the first fallback face that has it (as the
+    /// EPUB's font stacks do), else any other face of the book that has it.
+    /// Characters drawn with no glyph (joiners, variation selectors) stay
+    /// with the text around them, where shaping applies them.
     pub fn face_for(&self, font: FaceId, c: char) -> FaceId {
-        if c.is_whitespace() || self.covers(font, c) {
+        if !crate::script::needs_glyph(c) || self.covers(font, c) {
             return font;
         }
-        (0..self.faces.len())
+        let n = self.faces.len();
+        (self.fallback_start..n)
+            .chain(0..self.fallback_start)
             .map(|i| FaceId(i as u8))
             .find(|&f| f != font && self.covers(f, c))
             .unwrap_or(font)
@@ -211,6 +227,14 @@ impl<'a> Shaper<'a> {
             clusters[k].end = end;
             clusters[k].first = first;
             clusters[k].last = last;
+            if fi >= self.fallback_start && is_han(first) && clusters[k].g1 == clusters[k].g0 + 1 {
+                // A fallback face's ideograph keeps the grid: a full-width
+                // cell, the glyph centred in it.
+                let g = &mut glyphs[clusters[k].g0];
+                g.dx += (size - g.advance) / 2.0;
+                g.advance = size;
+                clusters[k].width = size;
+            }
             if first == last && is_cjk_punct(first) && clusters[k].g1 == clusters[k].g0 + 1 {
                 let g = glyphs[clusters[k].g0];
                 clusters[k].halves = self.halves_of(fi, g.id, g.advance / scale);

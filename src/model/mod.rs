@@ -68,6 +68,12 @@ pub struct Metadata {
     pub source: Option<String>,
     /// File name stem for outputs (`out/<slug>.epub`).
     pub slug: String,
+    /// Characters no font has, set as 〓 (`--missing placeholder`): the
+    /// editions record the count so the checker can report it.
+    pub placeholders: usize,
+    /// `[book] labels`: generated labels the editor replaced, by key
+    /// (`script::generated::LABEL_KEYS`).
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -6,10 +6,10 @@
 //! lacks one fails the build instead of printing an empty box.
 
 use crate::fonts::FontSet;
-use crate::model::{Block, Book};
+use crate::model::{Block, Book, Metadata};
 use crate::style::FontRole;
 
-/// Labels the editions print, in the book's language.
+/// Labels the editions print, in the book's script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Labels {
     pub contents: String,
@@ -23,7 +23,27 @@ pub struct Labels {
     pub editors: String,
     /// Fallback title of an untitled article; `{n}` is its number.
     pub untitled: String,
+    /// The EPUB's accessibility summary, and the sentences added when the
+    /// book has footnotes and print page numbers.
+    pub summary: String,
+    pub summary_notes: String,
+    pub summary_pages: String,
 }
+
+/// The keys of `[book] labels`, each overriding one label.
+pub const LABEL_KEYS: &[&str] = &[
+    "contents",
+    "landmarks",
+    "page_list",
+    "cover",
+    "body",
+    "cover_alt",
+    "editors",
+    "untitled",
+    "summary",
+    "summary_notes",
+    "summary_pages",
+];
 
 impl Labels {
     /// Simplified Chinese labels.
@@ -37,7 +57,68 @@ impl Labels {
             cover_alt: "封面：".into(),
             editors: "编".into(),
             untitled: "第{n}篇（无题）".into(),
+            summary: "本书为可重排文本，按阅读顺序编排，附目录，每篇文章有标题层级，另有文字书名页；封面图片有替代文本；内嵌字体子集，没有中文字体的阅读设备也能正确显示正文。".into(),
+            summary_notes: "脚注与正文双向链接。".into(),
+            summary_pages: "标注并列出印刷版（PDF）的页码。".into(),
         }
+    }
+
+    /// Traditional Chinese labels.
+    pub fn hant() -> Labels {
+        Labels {
+            contents: "目錄".into(),
+            landmarks: "導覽".into(),
+            page_list: "頁碼".into(),
+            cover: "封面".into(),
+            body: "正文".into(),
+            cover_alt: "封面：".into(),
+            editors: "編".into(),
+            untitled: "第{n}篇（無題）".into(),
+            summary: "本書為可重排文本，按閱讀順序編排，附目錄，每篇文章有標題層級，另有文字書名頁；封面圖片有替代文本；內嵌字型子集，沒有中文字型的閱讀裝置也能正確顯示正文。".into(),
+            summary_notes: "腳註與正文雙向連結。".into(),
+            summary_pages: "標註並列出印刷版（PDF）的頁碼。".into(),
+        }
+    }
+
+    /// The labels of a book: in its script (traditional for `zh-Hant`,
+    /// `zh-TW`, `zh-HK`, `zh-MO`), the accessibility summary in English for
+    /// a book not in Chinese, then each `[book] labels` entry in place of
+    /// its label.
+    pub fn for_book(meta: &Metadata) -> Labels {
+        let mut l = if crate::script::is_traditional(&meta.language) {
+            Labels::hant()
+        } else {
+            Labels::hans()
+        };
+        if !meta.language.to_ascii_lowercase().starts_with("zh") {
+            l.summary = "Reflowable text in reading order with a table of contents, headings for every article and a text title page; the cover image has a text alternative; fonts are embedded so the Chinese text shows on reading systems without Chinese fonts.".into();
+            l.summary_notes = " Footnotes are linked both ways.".into();
+            l.summary_pages =
+                " Page numbers of the print (PDF) edition are marked and listed.".into();
+        }
+        for (key, value) in &meta.labels {
+            if let Some(slot) = l.slot(key) {
+                *slot = value.clone();
+            }
+        }
+        l
+    }
+
+    fn slot(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "contents" => &mut self.contents,
+            "landmarks" => &mut self.landmarks,
+            "page_list" => &mut self.page_list,
+            "cover" => &mut self.cover,
+            "body" => &mut self.body,
+            "cover_alt" => &mut self.cover_alt,
+            "editors" => &mut self.editors,
+            "untitled" => &mut self.untitled,
+            "summary" => &mut self.summary,
+            "summary_notes" => &mut self.summary_notes,
+            "summary_pages" => &mut self.summary_pages,
+            _ => return None,
+        })
     }
 }
 
@@ -96,7 +177,7 @@ impl Texts {
     /// Chooses the labels and each chapter's footnote marks (circled only
     /// where the note face has every mark the chapter needs).
     pub fn new(book: &Book, fonts: &FontSet) -> Texts {
-        let labels = Labels::hans();
+        let labels = Labels::for_book(&book.meta);
         let note_face = fonts.face(fonts.role(FontRole::Note));
         let notes = book
             .chapters

@@ -72,3 +72,33 @@ pub fn needs_glyph(c: char) -> bool {
             0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x2069 | 0xFEFF
             | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x180B..=0x180F))
 }
+
+/// Whether a book in language `tag` (BCP 47) is set in traditional
+/// characters: script `Hant`, or Chinese of Taiwan, Hong Kong or Macao
+/// without a script subtag.
+pub fn is_traditional(tag: &str) -> bool {
+    let Ok(t) = language_tags::LanguageTag::parse(tag) else {
+        return false;
+    };
+    match t.script().map(|s| s.to_ascii_lowercase()) {
+        Some(s) => s == "hant",
+        None => {
+            t.primary_language().eq_ignore_ascii_case("zh")
+                && t.region()
+                    .is_some_and(|r| ["TW", "HK", "MO"].contains(&r.to_ascii_uppercase().as_str()))
+        }
+    }
+}
+
+/// The language the shaper is told (it picks the font's localized forms,
+/// `locl`): traditional Chinese as Hong Kong's or Taiwan's, everything else
+/// as simplified Chinese, the script the bundled faces are made for.
+pub fn shaping_language(tag: &str) -> &'static str {
+    if !is_traditional(tag) {
+        "zh-Hans"
+    } else if tag.to_ascii_uppercase().contains("-HK") || tag.to_ascii_uppercase().contains("-MO") {
+        "zh-HK"
+    } else {
+        "zh-Hant"
+    }
+}

@@ -61,6 +61,7 @@ fn build_one(book: &Path, out: &Path, ext: &str) -> Result<PathBuf, Failure> {
         book: book.to_path_buf(),
         out: out.to_path_buf(),
         editions: vec![ext.to_string()],
+        missing: None,
     };
     let report = build(&opts, &|_| {})?;
     report

@@ -114,21 +114,98 @@ pub struct BookSection {
     /// pixels to the inch).
     #[serde(default)]
     pub enlarge_images: bool,
+    /// Generated labels in the editor's words, by key
+    /// (`script::generated::LABEL_KEYS`).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
 }
 
 fn default_language() -> String {
     "zh-CN".to_string()
 }
 
-/// `[fonts]`: named faces and `[fonts.roles]`. A face is any key but
-/// `roles`; `regular` and `bold` without a path are the bundled Noto Serif
-/// CJK SC faces. A role not named in `roles` uses the document class's face.
-#[derive(Debug, Clone, Default)]
+/// `[fonts]`: named faces, `[fonts.roles]`, `fallback` and `missing`. A
+/// face is any other key; `regular` and `bold` without a path are the
+/// bundled Noto Serif CJK SC faces. A role not named in `roles` uses the
+/// document class's face.
+#[derive(Debug, Clone)]
 pub struct FontConfig {
     pub faces: BTreeMap<String, FontSource>,
     pub roles: BTreeMap<String, String>,
     /// Line and column of each face's entry in `book.toml`, for messages.
     pub positions: BTreeMap<String, (u32, u32)>,
+    /// Where characters the book's faces lack are looked for, in order.
+    pub fallback: Vec<Fallback>,
+    pub missing: Missing,
+    /// Byte offset of the `fallback` value in book.toml, for messages.
+    pub fallback_at: Option<usize>,
+}
+
+impl Default for FontConfig {
+    fn default() -> Self {
+        FontConfig {
+            faces: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            positions: BTreeMap::new(),
+            fallback: vec![Fallback::System],
+            missing: Missing::Error,
+            fallback_at: None,
+        }
+    }
+}
+
+/// One entry of `[fonts] fallback`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fallback {
+    /// A font file, relative to the book folder or absolute.
+    Path(String),
+    /// An installed family, by name.
+    Family(String),
+    /// Any installed face that has the character (`"system"`).
+    System,
+}
+
+impl Fallback {
+    /// A path when the entry looks like one (a folder separator or a font
+    /// file extension), else a family name; `system` is the search.
+    fn parse(s: &str) -> Fallback {
+        let lower = s.to_ascii_lowercase();
+        if lower == "system" {
+            Fallback::System
+        } else if s.contains('/')
+            || s.contains('\\')
+            || [".ttf", ".otf", ".ttc", ".otc"]
+                .iter()
+                .any(|e| lower.ends_with(e))
+        {
+            Fallback::Path(s.to_string())
+        } else {
+            Fallback::Family(s.to_string())
+        }
+    }
+}
+
+/// What becomes of a character no face has: `[fonts] missing`, or
+/// `bindery build --missing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Missing {
+    /// The build fails, naming every occurrence.
+    #[default]
+    Error,
+    /// The character is set as 〓 (U+3013), with a warning per occurrence.
+    Placeholder,
+}
+
+impl std::str::FromStr for Missing {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "error" => Ok(Missing::Error),
+            "placeholder" => Ok(Missing::Placeholder),
+            _ => Err(format!("unknown value {s:?}: use error or placeholder")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -193,6 +270,30 @@ pub fn fonts(settings: &Settings) -> Result<FontConfig, Diagnostic> {
                 ));
             }
             config.roles = roles;
+        } else if key == "missing" {
+            let text = value.as_str().unwrap_or_default();
+            config.missing = text
+                .parse()
+                .map_err(|e| settings.error_at(at, format!("[fonts] missing: {e}")))?;
+        } else if key == "fallback" {
+            config.fallback_at = Some(at);
+            config.fallback = match value {
+                toml::Value::String(s) if s == "none" => Vec::new(),
+                toml::Value::String(s) => vec![Fallback::parse(&s)],
+                toml::Value::Array(list) => list
+                    .iter()
+                    .map(|v| v.as_str().map(Fallback::parse))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        settings.error_at(at, "[fonts] fallback: a list of strings (font paths or family names, or \"system\")")
+                    })?,
+                _ => {
+                    return Err(settings.error_at(
+                        at,
+                        "[fonts] fallback: \"system\", \"none\" or a list of font paths and family names",
+                    ));
+                }
+            };
         } else {
             let source = FontSource::deserialize(value).map_err(|e| {
                 settings.error_at(at, format!("[fonts] {key}: {}", e.message().trim()))
@@ -208,13 +309,40 @@ pub fn fonts(settings: &Settings) -> Result<FontConfig, Diagnostic> {
 
 /// Reads `[book]`, which is required.
 pub fn book(settings: &Settings) -> Result<BookSection, Diagnostic> {
-    settings.table::<BookSection>("book")?.ok_or_else(|| {
+    let b = settings.table::<BookSection>("book")?.ok_or_else(|| {
         Diagnostic::error_file(
             &settings.file,
             "missing [book] table: a book needs at least a title and its chapters",
         )
         .rule("source.book-toml")
-    })
+    })?;
+    check_labels(settings, &b.labels)?;
+    Ok(b)
+}
+
+/// `[book] labels`: known keys, texts that are not empty and hold no
+/// control character.
+fn check_labels(settings: &Settings, labels: &BTreeMap<String, String>) -> Result<(), Diagnostic> {
+    use crate::script::generated::LABEL_KEYS;
+    let at = settings.span_of("book", "labels").map_or(0, |s| s.start);
+    for (key, value) in labels {
+        if !LABEL_KEYS.contains(&key.as_str()) {
+            return Err(settings.error_at(
+                at,
+                format!(
+                    "[book] labels: unknown label `{key}`; the labels are {}",
+                    LABEL_KEYS.join(", ")
+                ),
+            ));
+        }
+        if value.trim().is_empty() || value.chars().any(char::is_control) {
+            return Err(settings.error_at(
+                at,
+                format!("[book] labels: {key} must be a text without control characters"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads the file into [`Settings`]; errors name the file.

@@ -285,6 +285,8 @@ fn metadata(b: config::BookSection, root: &Path) -> Metadata {
         description: b.description,
         source: b.source,
         slug,
+        placeholders: 0,
+        labels: b.labels,
     }
 }
 

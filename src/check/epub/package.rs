@@ -166,6 +166,7 @@ pub(super) fn check_package(c: &mut Container, opts: &CheckOptions, sink: &mut S
                 .is_some_and(|p| p.trim() == "schema:accessibilityFeature")
             && e.text().trim() == "printPageNumbers"
     });
+    check_placeholders(&meta_children, &opf_path, sink);
     drop(meta_children);
     // The package tree is no longer needed: free it before the documents.
     drop(opf);
@@ -524,4 +525,20 @@ fn check_ncx_declared(pkg: &Package, toc: Option<&str>, sink: &mut Sink) {
         _ => return,
     };
     sink.error("epub.opf.ncx-missing", Location::entry(&pkg.path), problem);
+}
+
+/// The count of placeholders bindery recorded (`--missing placeholder`):
+/// `<meta name="bindery:placeholders" content="N"/>`.
+fn check_placeholders(meta: &[&Element], opf_path: &str, sink: &mut Sink) {
+    let key = crate::fonts::coverage::PLACEHOLDER_KEY;
+    for e in meta {
+        if e.is(OPF_NS, "meta") && e.attr("name").map(str::trim) == Some(key) {
+            let n = e.attr("content").unwrap_or("?").trim();
+            sink.report(
+                "text.placeholder",
+                Location::entry(opf_path),
+                format!("{n} character(s) no font had are shown as 〓 (built with --missing placeholder): a proof, not for distribution"),
+            );
+        }
+    }
 }

@@ -280,18 +280,39 @@ pub fn pdf_string(s: &[u8]) -> String {
     }
 }
 
-fn check_metadata(doc: &Document, cat: &Dict, sink: &mut Sink) {
-    let info_title = doc
-        .trailer
+/// A text string of the document Info dictionary.
+fn info_string(doc: &Document, key: &str) -> Option<String> {
+    doc.trailer
         .get("Info")
         .and_then(|i| doc.resolve(i).ok())
-        .and_then(|i| i.as_dict().and_then(|d| d.get("Title").cloned()))
+        .and_then(|i| i.as_dict().and_then(|d| d.get(key).cloned()))
         .and_then(|t| doc.resolve(&t).ok().map(|t| t.clone()))
         .and_then(|t| match t {
             Obj::Str(s) => Some(pdf_string(&s)),
             _ => None,
         })
-        .filter(|t| !t.trim().is_empty());
+}
+
+/// The count of placeholders bindery recorded (`--missing placeholder`):
+/// the keyword `bindery:placeholders=N`.
+fn check_placeholders(doc: &Document, sink: &mut Sink) {
+    let key = format!("{}=", crate::fonts::coverage::PLACEHOLDER_KEY);
+    let count = info_string(doc, "Keywords").and_then(|k| {
+        k.split([',', ';', ' '])
+            .find_map(|w| w.trim().strip_prefix(key.as_str()).map(str::to_string))
+    });
+    if let Some(n) = count {
+        sink.report(
+            "text.placeholder",
+            Location::none(),
+            format!("{n} character(s) no font had are printed as 〓 (built with --missing placeholder): a proof, not for distribution"),
+        );
+    }
+}
+
+fn check_metadata(doc: &Document, cat: &Dict, sink: &mut Sink) {
+    check_placeholders(doc, sink);
+    let info_title = info_string(doc, "Title").filter(|t| !t.trim().is_empty());
     let xmp_title = if info_title.is_some() {
         None
     } else {

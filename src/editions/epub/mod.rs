@@ -177,6 +177,7 @@ impl EpubEdition {
                 has_footnotes: book.chapters.iter().any(|c| !c.footnotes.is_empty()),
                 items: &items,
                 guide: &guide,
+                labels,
             },
         );
         let mut files: Vec<(String, &[u8], bool)> = vec![

@@ -27,6 +27,8 @@ pub struct PackageInfo<'a> {
     /// landmarks nav (Calibre's conversions, older Kindles) find the cover,
     /// the contents and the start of the text there.
     pub guide: &'a [(&'static str, &'a str, &'a str)],
+    /// The labels, for the accessibility summary.
+    pub labels: &'a crate::script::generated::Labels,
 }
 
 /// The identifier the package uses: the ISBN when the book has one.
@@ -101,6 +103,14 @@ pub fn opf(book: &Book, info: &PackageInfo<'_>) -> String {
 
     accessibility(book, info, &mut o);
     o.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
+    if m.placeholders > 0 {
+        // Read by `bindery check` (rule text.placeholder).
+        o.push_str(&format!(
+            "<meta name=\"{}\" content=\"{}\"/>\n",
+            crate::fonts::coverage::PLACEHOLDER_KEY,
+            m.placeholders
+        ));
+    }
     o.push_str("</metadata>\n<manifest>\n");
     for it in info.items {
         o.push_str(&format!(
@@ -211,26 +221,14 @@ fn accessibility(book: &Book, info: &PackageInfo<'_>, o: &mut String) {
         ));
     }
     o.push_str("<meta property=\"schema:accessibilityHazard\">none</meta>\n");
-    // The summary is shown to readers: in Chinese for a Chinese book.
-    let chinese = m.language.to_ascii_lowercase().starts_with("zh");
-    let mut summary = String::from(if chinese {
-        "本书为可重排文本，按阅读顺序编排，附目录，每篇文章有标题层级，另有文字书名页；封面图片有替代文本；内嵌字体子集，没有中文字体的阅读设备也能正确显示正文。"
-    } else {
-        "Reflowable text in reading order with a table of contents, headings for every article and a text title page; the cover image has a text alternative; fonts are embedded so the Chinese text shows on reading systems without Chinese fonts."
-    });
+    // The summary is shown to readers: in the book's script.
+    let l = info.labels;
+    let mut summary = l.summary.clone();
     if info.has_footnotes {
-        summary.push_str(if chinese {
-            "脚注与正文双向链接。"
-        } else {
-            " Footnotes are linked both ways."
-        });
+        summary.push_str(&l.summary_notes);
     }
     if info.has_page_list {
-        summary.push_str(if chinese {
-            "标注并列出印刷版（PDF）的页码。"
-        } else {
-            " Page numbers of the print (PDF) edition are marked and listed."
-        });
+        summary.push_str(&l.summary_pages);
     }
     o.push_str(&format!(
         "<meta property=\"schema:accessibilitySummary\">{}</meta>\n",

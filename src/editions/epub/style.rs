@@ -23,6 +23,8 @@ pub const FAMILY: &str = "BookSerif";
 struct FaceNames {
     body: FaceId,
     bold: Option<FaceId>,
+    /// The embedded fallback families, listed after every family.
+    fallbacks: String,
 }
 
 impl FaceNames {
@@ -32,7 +34,11 @@ impl FaceNames {
             .into_iter()
             .map(|r| fonts.role(r))
             .find(|&f| f != body);
-        FaceNames { body, bold }
+        FaceNames {
+            body,
+            bold,
+            fallbacks: String::new(),
+        }
     }
 
     /// Family and weight of a face.
@@ -62,14 +68,21 @@ impl FaceNames {
         let (family, weight) = self.of(fonts, face);
         let mut s = format!("  font-weight: {weight};\n");
         if family != FAMILY {
-            s.push_str(&format!("  font-family: \"{family}\", serif;\n"));
+            s.push_str(&format!(
+                "  font-family: \"{family}\", {}serif;\n",
+                self.fallbacks
+            ));
         }
         s
     }
 }
 
 pub fn css(faces: &[FontFace<'_>], fonts: &FontSet, class: &DocumentClass) -> String {
-    let names = FaceNames::new(fonts);
+    let mut names = FaceNames::new(fonts);
+    for f in faces.iter().filter(|f| fonts.is_fallback(f.face)) {
+        let (family, _) = names.of(fonts, f.face);
+        names.fallbacks.push_str(&format!("\"{family}\", "));
+    }
     let mut s = String::new();
     for f in faces {
         let (family, weight) = names.of(fonts, f.face);
@@ -81,7 +94,7 @@ pub fn css(faces: &[FontFace<'_>], fonts: &FontSet, class: &DocumentClass) -> St
     let family = if faces.is_empty() {
         "serif".to_string()
     } else {
-        format!("\"{FAMILY}\", serif")
+        format!("\"{FAMILY}\", {}serif", names.fallbacks)
     };
     s.push_str(&format!("html, body {{\n  font-family: {family};\n}}\n"));
     let mut em = names.declarations(fonts, FontRole::Emphasis);

@@ -9,7 +9,8 @@ use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
 
 use crate::diag::{Diagnostic, Failure};
-use crate::fonts::LoadedFont;
+use crate::fonts::{LoadedFont, variants};
+use rustybuzz::ttf_parser::GlyphId;
 
 /// A subset font file ready to embed.
 pub struct Subset {
@@ -23,9 +24,11 @@ pub struct Subset {
 /// have are left out (the coverage check reports them before a build).
 pub fn subset_font(font: &LoadedFont, chars: &BTreeSet<char>) -> Result<Subset, Failure> {
     let face = font.face();
+    let sequences = variants::sequences(&face, chars);
     let mut glyphs: Vec<u16> = chars
         .iter()
         .filter_map(|&c| face.glyph_index(c))
+        .chain(sequences.iter().filter_map(|s| s.glyph))
         .map(|g| g.0)
         .filter(|&g| g != 0)
         .collect();
@@ -56,6 +59,18 @@ pub fn subset_font(font: &LoadedFont, chars: &BTreeSet<char>) -> Result<Subset, 
         CmapTarget::Unicode,
     )
     .map_err(|e| fail(format!("{e:?}")))?;
+    // The subset numbers the glyphs in the order given.
+    let renumbered: Vec<variants::Sequence> = sequences
+        .into_iter()
+        .map(|s| variants::Sequence {
+            glyph: s
+                .glyph
+                .map(|g| GlyphId(glyphs.binary_search(&g.0).map_or(0, |i| i as u16))),
+            ..s
+        })
+        .collect();
+    let bytes = variants::add_sequences(&bytes, &renumbered)
+        .ok_or_else(|| fail("the subset's table directory cannot be read".into()))?;
     let (media_type, extension) = if font.is_cff {
         ("font/otf", "otf")
     } else {

@@ -119,6 +119,8 @@ impl<'u> Doc<'u> {
             return;
         }
         let face = self.faces.last().copied().unwrap_or(FaceId(0));
+        // A character the face lacks is drawn from the fallback that has it.
+        let face = self.fonts.face_for(face, c);
         self.used.0[face.index()].insert(c);
     }
 

@@ -205,6 +205,14 @@ pub(super) fn metadata(book: &Book, created: i64) -> Metadata {
     if !subject.is_empty() {
         md = md.description(subject);
     }
+    if m.placeholders > 0 {
+        // Read by `bindery check` (rule text.placeholder).
+        md = md.keywords(vec![format!(
+            "{}={}",
+            crate::fonts::coverage::PLACEHOLDER_KEY,
+            m.placeholders
+        )]);
+    }
     md
 }
 
