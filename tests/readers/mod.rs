@@ -3,6 +3,8 @@
 //! image) and builds of it and of the seed with the `bindery` binary.
 #![allow(dead_code)]
 
+pub mod titles;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
