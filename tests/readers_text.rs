@@ -96,7 +96,7 @@ fn spaces_between_chinese_characters_are_dropped_in_both_editions() {
         book.join("a.md"),
         "+++\ntitle = \"空格之篇\"\nauthors = [\"某\"]\n+++\n\n\
          中国 人民，他说：  “好”。*强调* 之后，2024 年 8 月，a b。\n\n\
-         全角\u{3000}空格留下，代码 `x y` 也是。\n",
+         全角\u{3000}空格留下，代码 `x y` 也是。\n\n## 第一节 概述\n\n节中正文。\n",
     )
     .unwrap();
     let (epub, pdf) = build(&book, &out.join("build"));
@@ -121,4 +121,7 @@ fn spaces_between_chinese_characters_are_dropped_in_both_editions() {
     // Latin next to Han keeps its space in the EPUB (a reader spaces it).
     assert!(xhtml.contains("2024 年 8 月"), "{xhtml}");
     assert!(xhtml.contains("<code>x y</code>"), "{xhtml}");
+    // A heading keeps its space, and its id the hyphen.
+    assert!(xhtml.contains("id=\"h-第一节-概述\""), "{xhtml}");
+    assert!(pdf_text.contains("第一节 概述"), "{pdf_text}");
 }

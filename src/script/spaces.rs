@@ -1,9 +1,9 @@
-//! White space in the sources between Chinese characters. Chinese puts no
-//! spaces between words, so a line break or a run of spaces between two
-//! Chinese characters is an accident of the source (a line wrapped in an
-//! editor, text pasted from a PDF) and would print as a gap: both editions
-//! drop it. A full-width space (U+3000) or a no-break space is kept, as
-//! an editor writes those on purpose.
+//! White space in the sources next to Chinese characters. Chinese puts no
+//! spaces between words, so a source line break next to a Chinese
+//! character, or a run of spaces between two, is an accident of the source
+//! (a line wrapped in an editor, text pasted from a PDF) and would print as
+//! a gap: both editions drop it. A full-width space (U+3000) or a no-break
+//! space is kept, as an editor writes those on purpose.
 
 use super::{is_cjk, is_wide};
 

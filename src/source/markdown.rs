@@ -283,7 +283,10 @@ fn run(b: &mut BodyBuilder, body: &str, base: usize) {
             Event::Text(t) => {
                 text_ranges.push(range.clone());
                 let mut t = strip(t).into_owned();
-                if !matches!(b.top().kind, FrameKind::CodeBlock) {
+                // Headings keep theirs: `第一节 概述` is spaced on purpose.
+                let kept =
+                    |f: &Frame| matches!(f.kind, FrameKind::CodeBlock | FrameKind::Heading(_));
+                if !b.stack.iter().any(kept) {
                     t = crate::script::spaces::drop_spaces(&t, prev_char, next_char(&events, i));
                 }
                 prev_char = t.chars().last().or(prev_char);
