@@ -6,6 +6,7 @@
 pub mod breaks;
 pub mod generated;
 pub mod segment;
+pub mod spaces;
 
 pub use breaks::{break_opportunities, title_tokens};
 

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 use super::body::{BodyBuilder, Frame, FrameKind};
@@ -290,9 +290,15 @@ fn run(b: &mut BodyBuilder, body: &str, base: usize) {
             Event::End(_) => b.end_tag(at(range.end.saturating_sub(1).max(range.start))),
             Event::Text(t) => {
                 text_ranges.push(range.clone());
-                let t = strip(t);
+                let mut t = strip(t).into_owned();
+                // Headings keep theirs: `第一节 概述` is spaced on purpose.
+                let kept =
+                    |f: &Frame| matches!(f.kind, FrameKind::CodeBlock | FrameKind::Heading(_));
+                if !b.stack.iter().any(kept) {
+                    t = crate::script::spaces::drop_spaces(&t, prev_char, next_char(&events, i));
+                }
                 prev_char = t.chars().last().or(prev_char);
-                b.push_inline(Inline::Text(t.into_owned()), start);
+                b.push_inline(Inline::Text(t), start);
             }
             Event::Code(t) => b.push_inline(Inline::Code(strip(t).into_owned()), start),
             Event::SoftBreak => {
@@ -302,8 +308,7 @@ fn run(b: &mut BodyBuilder, body: &str, base: usize) {
                     Event::Text(t) => strip(t).chars().next(),
                     _ => None,
                 });
-                let cjk = |c: Option<char>| c.is_some_and(crate::script::is_wide);
-                if !(cjk(prev_char) || cjk(next)) {
+                if crate::script::spaces::line_break_is_space(prev_char, next) {
                     b.push_inline(Inline::Text(" ".into()), start);
                 }
             }
@@ -329,6 +334,20 @@ fn run(b: &mut BodyBuilder, body: &str, base: usize) {
     }
     b.close_implicit(base + body.len());
     undefined_refs(b, &marked, &text_ranges, base);
+}
+
+/// The first character of the text after event `i` in the same
+/// paragraph, looking through the starts and ends of emphasis and links.
+fn next_char(events: &[(Event, Range<usize>)], i: usize) -> Option<char> {
+    for (e, _) in &events[i + 1..] {
+        match e {
+            Event::Text(t) => return strip(t).chars().next(),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link) => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn footnote_ref(b: &mut BodyBuilder, label: String, defined: &HashSet<String>, at: usize) {

@@ -3,6 +3,8 @@
 //! image) and builds of it and of the seed with the `bindery` binary.
 #![allow(dead_code)]
 
+pub mod titles;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -102,4 +104,120 @@ pub fn epub_file(epub: &Path, name: &str) -> String {
     let mut s = String::new();
     std::io::Read::read_to_string(&mut e, &mut s).unwrap();
     s
+}
+
+/// The seed's body as its sources hold it: per chapter the title (the
+/// contents' entry when the source has none), the byline, the paragraphs
+/// and the author note, with no line ends.
+pub fn source_text(book: &Path, epub: &Path) -> String {
+    let conf: toml::Table = std::fs::read_to_string(book.join("book.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let nav = epub_file(epub, "EPUB/nav.xhtml").replace("<wbr/>", "");
+    let labels: Vec<&str> = nav
+        .split("<li><a href=\"ch")
+        .skip(1)
+        .map(|l| l.split('>').nth(1).unwrap().split('<').next().unwrap())
+        .collect();
+    let mut out = String::new();
+    let chapters = conf["book"]["chapters"].as_array().unwrap();
+    for (i, ch) in chapters.iter().enumerate() {
+        let text = std::fs::read_to_string(book.join(ch.as_str().unwrap())).unwrap();
+        let (front, body) = text
+            .trim_start_matches("+++\n")
+            .split_once("+++\n")
+            .unwrap();
+        let front: toml::Table = front.parse().unwrap();
+        let title = front["title"].as_str().unwrap();
+        assert!(
+            title.is_empty() || title == labels[i],
+            "{title} ≠ {}",
+            labels[i]
+        );
+        out.push_str(labels[i]);
+        out.push_str(
+            front
+                .get("byline_mark")
+                .and_then(|m| m.as_str())
+                .unwrap_or(""),
+        );
+        let authors: Vec<&str> = front["authors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        out.push_str(&authors.join(" "));
+        for line in body.lines().filter(|l| !l.trim().is_empty()) {
+            // Plain paragraphs only: markup would need a Markdown reader.
+            assert!(
+                !line.contains(['*', '[', '<', '`', '\\']) && !line.starts_with(['#', '>', '-']),
+                "{line}"
+            );
+            out.push_str(line.trim());
+        }
+        out.push_str(front.get("note").and_then(|m| m.as_str()).unwrap_or(""));
+    }
+    out
+}
+
+/// Extracted text with its line and page ends taken out, and the spaces
+/// an extractor put where the PDF sets a quarter em between Han and a
+/// Latin letter or digit (counted).
+pub fn without_line_ends(text: &str) -> (String, usize) {
+    let chars: Vec<char> = text
+        .chars()
+        .filter(|c| !matches!(c, '\n' | '\u{c}'))
+        .collect();
+    let han = |c: char| bindery::script::is_han(c);
+    let latin = |c: char| bindery::script::is_latin_alnum(c);
+    let mut out = String::new();
+    let mut gaps = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' && i > 0 && i + 1 < chars.len() {
+            let (p, n) = (chars[i - 1], chars[i + 1]);
+            if (han(p) && latin(n)) || (latin(p) && han(n)) {
+                gaps += 1;
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    (out, gaps)
+}
+
+/// Asserts `got` equals `want`, showing where they part.
+pub fn assert_same_text(tool: &str, want: &str, got: &str) {
+    if want == got {
+        return;
+    }
+    let at = want
+        .chars()
+        .zip(got.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let show = |s: &str| {
+        s.chars()
+            .skip(at.saturating_sub(20))
+            .take(60)
+            .collect::<String>()
+    };
+    panic!(
+        "{tool}: the text differs at character {at}:\n  source: {}\n  {tool}: {}",
+        show(want),
+        show(got)
+    );
+}
+
+/// The physical index (from 0) of the page labelled 1, by qpdf.
+pub fn first_body_page(pdf: &Path) -> usize {
+    let o = run(
+        "qpdf",
+        &["--json", "--json-key=pagelabels", pdf.to_str().unwrap()],
+    );
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("qpdf --json");
+    let ranges = j["pagelabels"].as_array().expect("page labels");
+    let arabic = ranges.iter().find(|l| l["label"]["/S"] == "/D").unwrap();
+    arabic["index"].as_u64().unwrap() as usize
 }

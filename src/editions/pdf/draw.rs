@@ -122,7 +122,15 @@ fn images(
         let Some(isize) = Size::from_wh(img.width, img.height) else {
             continue;
         };
-        let id = s.start_tagged(ContentTag::Other);
+        // An image without alternative text (warned about by the source
+        // stage) is decoration: an artifact, as PDF/UA has it, not a
+        // figure without a description.
+        let decorative = img.structure.is_some() && img.alt.as_deref().is_none_or(str::is_empty);
+        let id = s.start_tagged(if decorative {
+            ContentTag::Artifact(Artifact::new(ArtifactType::Other, None))
+        } else {
+            ContentTag::Other
+        });
         let mut pushed = 0;
         if let Some([x0, y0, x1, y1]) = img.clip
             && let Some(rect) = Rect::from_ltrb(x0, y0, x1, y1)
@@ -148,6 +156,7 @@ fn images(
         }
         s.end_tagged();
         match img.structure {
+            Some(_) if decorative => {}
             Some(st) => {
                 drawn.push(st, Child::Content(id));
                 if let Some(e) = drawn.structure.get_mut(&st.id) {

@@ -2,6 +2,7 @@
 //! as a TOC of TOCIs, figures with their alternative text) and its
 //! metadata (Info and XMP).
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::num::NonZeroU16;
 
@@ -46,8 +47,12 @@ pub(super) fn tag_tree(
             vec![Node::from(id)],
         ));
     }
-    let mut groups = groups.to_vec();
-    groups.sort_by_key(|g| (g.first, std::cmp::Reverse(g.last)));
+    // Outer groups first. Groups are recorded as they close, inner before
+    // outer, so of two over the same elements (a list of one item and that
+    // item) the later one is the outer.
+    let mut order: Vec<(usize, Group)> = groups.iter().copied().enumerate().collect();
+    order.sort_by_key(|&(i, g)| (g.first, Reverse(g.last), Reverse(i)));
+    let groups: Vec<Group> = order.into_iter().map(|(_, g)| g).collect();
     let mut leaves = structure.into_iter().peekable();
     let mut groups = groups.into_iter().peekable();
     let nodes = nest(&mut leaves, &mut groups, u32::MAX);

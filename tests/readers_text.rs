@@ -1,0 +1,127 @@
+//! Copied text: what `pdftotext` (poppler) and pdf.js (from npm, in node)
+//! give from the seed's body pages is its source text, line ends aside;
+//! and source spaces between Chinese characters are gone from both
+//! editions.
+
+mod readers;
+
+use std::path::Path;
+
+use readers::{
+    artifacts, assert_same_text, build, epub_file, first_body_page, run, seed, source_text,
+    without_line_ends,
+};
+
+// The text block of the seed's A4 pages (25 mm margins), in points:
+// running heads sit above it, folios below.
+const TOP: f64 = 70.87;
+const BOTTOM: f64 = 841.89 - 70.87;
+
+#[test]
+fn pdftotext_gives_the_seed_source_text() {
+    let out = artifacts("text-poppler");
+    let (epub, pdf) = build(&seed(), &out);
+    let want = source_text(&seed(), &epub);
+    let first = (first_body_page(&pdf) + 1).to_string();
+    let o = run(
+        "pdftotext",
+        &[
+            "-r",
+            "72",
+            "-f",
+            &first,
+            "-x",
+            "0",
+            "-y",
+            &format!("{TOP:.0}"),
+            "-W",
+            "596",
+            "-H",
+            &format!("{:.0}", BOTTOM - TOP),
+            pdf.to_str().unwrap(),
+            "-",
+        ],
+    );
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    std::fs::write(out.join("pdftotext.txt"), &text).unwrap();
+    let (got, gaps) = without_line_ends(&text);
+    assert_same_text("pdftotext", &want, &got);
+    eprintln!("pdftotext: {gaps} spaces at Han–Latin spacing");
+}
+
+#[test]
+fn pdfjs_gives_the_seed_source_text() {
+    let out = artifacts("text-pdfjs");
+    let (epub, pdf) = build(&seed(), &out);
+    let want = source_text(&seed(), &epub);
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/web-readers/node_modules");
+    assert!(
+        modules.join("pdfjs-dist/legacy/build/pdf.mjs").is_file(),
+        "pdf.js is missing from {}: run tests/setup",
+        modules.display()
+    );
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/readers/web/pdftext.mjs");
+    let first = (first_body_page(&pdf) + 1).to_string();
+    let o = run(
+        "node",
+        &[
+            script.to_str().unwrap(),
+            modules.to_str().unwrap(),
+            pdf.to_str().unwrap(),
+            &first,
+            &format!("{:.2}", 841.89 - BOTTOM),
+            &format!("{:.2}", 841.89 - TOP),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    std::fs::write(out.join("pdfjs.txt"), &text).unwrap();
+    let (got, gaps) = without_line_ends(&text);
+    assert_same_text("pdf.js", &want, &got);
+    eprintln!("pdf.js: {gaps} spaces at Han–Latin spacing");
+}
+
+#[test]
+fn spaces_between_chinese_characters_are_dropped_in_both_editions() {
+    let out = artifacts("text-spaces");
+    let book = out.join("spaces");
+    std::fs::create_dir_all(&book).unwrap();
+    std::fs::write(
+        book.join("book.toml"),
+        "[book]\ntitle = \"空格\"\nchapters = [\"a.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        book.join("a.md"),
+        "+++\ntitle = \"空格之篇\"\nauthors = [\"某\"]\n+++\n\n\
+         中国 人民，他说：  “好”。*强调* 之后，2024 年 8 月，a b。\n\n\
+         全角\u{3000}空格留下，代码 `x y` 也是。\n\n## 第一节 概述\n\n节中正文。\n",
+    )
+    .unwrap();
+    let (epub, pdf) = build(&book, &out.join("build"));
+    let xhtml = epub_file(&epub, "EPUB/ch01.xhtml");
+    let pdf_text =
+        String::from_utf8(run("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]).stdout)
+            .unwrap()
+            .replace('\n', "");
+    for (edition, text) in [("EPUB", xhtml.as_str()), ("PDF", pdf_text.as_str())] {
+        for gone in ["中国人民", "他说：“好”"] {
+            assert!(text.contains(gone), "{edition}: no “{gone}” in\n{text}");
+        }
+        // A full-width space is meant: it stays (the PDF sets it as a
+        // gap, which poppler reads as a space).
+        assert!(!text.contains("全角空格"), "{edition}: {text}");
+        assert!(text.contains("a b"), "{edition}: {text}");
+    }
+    assert!(xhtml.contains("全角\u{3000}空格"), "{xhtml}");
+    // The emphasis closes right before the dropped space.
+    assert!(xhtml.contains("<em>强调</em>之后"), "{xhtml}");
+    assert!(pdf_text.contains("强调之后"), "{pdf_text}");
+    // Latin next to Han keeps its space in the EPUB (a reader spaces it).
+    assert!(xhtml.contains("2024 年 8 月"), "{xhtml}");
+    assert!(xhtml.contains("<code>x y</code>"), "{xhtml}");
+    // A heading keeps its space, and its id the hyphen.
+    assert!(xhtml.contains("id=\"h-第一节-概述\""), "{xhtml}");
+    assert!(pdf_text.contains("第一节 概述"), "{pdf_text}");
+}
