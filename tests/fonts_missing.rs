@@ -472,8 +472,8 @@ fn the_generated_cover_draws_fallback_characters() {
     with.add_fallback("fallback1".into(), dejavu);
     let title = format!("疑问{SYMBOL}之书");
     let pixels = |fonts: &bindery::fonts::FontSet| {
-        let c = generate(&meta(&title), fonts).unwrap();
-        image::load_from_memory(&c.bytes).unwrap().to_rgb8()
+        let c = generate(&meta(&title), fonts);
+        image::load_from_memory(c.bytes()).unwrap().to_rgb8()
     };
     // Without a fallback the bundled face's empty box is drawn; with one,
     // DejaVu's glyph, which inks fewer pixels than the box.
