@@ -44,8 +44,10 @@ impl PartialEq for Cover {
 /// vectors), and only the EPUB waits for it. The bytes are the same
 /// whichever thread asks first.
 #[derive(Clone)]
-struct Encoded(Arc<(OnceLock<Vec<u8>>, Mutex<Option<Pending>>)>);
+struct Encoded(Arc<Slot>);
 
+/// The bytes once known, and the thread that makes them until then.
+type Slot = (OnceLock<Vec<u8>>, Mutex<Option<Pending>>);
 type Pending = std::thread::JoinHandle<Vec<u8>>;
 
 impl Encoded {

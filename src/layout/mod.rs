@@ -15,6 +15,7 @@ mod front;
 mod furniture;
 mod galley;
 mod geometry;
+mod glue;
 mod html;
 mod notes;
 mod paginate;

@@ -3,10 +3,11 @@
 //! Han characters), total-fit line breaking over the tailored break
 //! opportunities, then justified lines of positioned glyph runs.
 
+use super::glue::{Glue, glues};
 use super::shape::{Cluster, ShapedGlyph, Shaper};
 use super::{Glyph, InlineTag, Structure};
 use crate::fonts::FaceId;
-use crate::script::{break_opportunities, is_cjk, is_han, is_latin_alnum, no_end, no_start};
+use crate::script::{break_opportunities, is_cjk, no_end, no_start};
 pub use crate::style::Align;
 
 /// A stretch of text in one face and size.
@@ -100,16 +101,6 @@ pub struct SetLine {
     pub links: Vec<(f32, f32, super::LinkTarget)>,
     /// Largest font size in the line.
     pub max_size: f32,
-}
-
-/// Stretch of the glue between two Han characters, as a fraction of the em.
-/// Only the ratios between kinds of glue matter for the line breaker.
-const CJK_STRETCH: f32 = 0.05;
-
-struct Glue {
-    nat: f32,
-    stretch: f32,
-    shrink: f32,
 }
 
 /// Word boundaries of a display text (byte positions), from the script's
@@ -368,26 +359,6 @@ fn shape_pieces(shaper: &mut Shaper, pieces: &[Piece]) -> Shaped {
     sh
 }
 
-/// The glue before each cluster (none before the first).
-fn glues(clusters: &[Cluster], space: &[bool], em: f32) -> Vec<Glue> {
-    let n = clusters.len();
-    let mut gaps: Vec<Glue> = Vec::with_capacity(n);
-    gaps.push(Glue {
-        nat: 0.0,
-        stretch: 0.0,
-        shrink: 0.0,
-    });
-    for k in 1..n {
-        gaps.push(glue_between(
-            &clusters[k - 1],
-            &clusters[k],
-            space[k - 1] || space[k],
-            em,
-        ));
-    }
-    gaps
-}
-
 type Sums = (Vec<f64>, Vec<f64>, Vec<f64>);
 
 /// Prefix sums of natural width, stretch and shrink: entry `k` covers the
@@ -487,55 +458,6 @@ fn fit_cells(clusters: &mut [Cluster], glyphs: &mut [ShapedGlyph]) {
     }
 }
 
-fn glue_between(a: &Cluster, b: &Cluster, near_space: bool, em: f32) -> Glue {
-    let zero = Glue {
-        nat: 0.0,
-        stretch: 0.0,
-        shrink: 0.0,
-    };
-    if near_space || a.raise != 0.0 || b.raise != 0.0 {
-        return zero;
-    }
-    let (p, q) = (a.last, b.first);
-    let (ha, hb) = (a.halves, b.halves);
-    let a_mark = ha.left_empty || ha.right_empty;
-    let b_mark = hb.left_empty || hb.right_empty;
-    // Quarter shrink from marks' blank halves facing this gap.
-    let mark_shrink = if ha.right_empty { 0.25 * a.size } else { 0.0 }
-        + if hb.left_empty { 0.25 * b.size } else { 0.0 };
-    if is_cjk(p) && is_cjk(q) {
-        if a_mark && b_mark && (ha.right_empty || hb.left_empty) {
-            // Two adjacent full-width marks take 1.5 em together.
-            let size = if ha.right_empty { a.size } else { b.size };
-            return Glue {
-                nat: -0.5 * size,
-                stretch: CJK_STRETCH * em,
-                shrink: 0.0,
-            };
-        }
-        return Glue {
-            nat: 0.0,
-            stretch: CJK_STRETCH * em,
-            shrink: mark_shrink,
-        };
-    }
-    if (is_han(p) && is_latin_alnum(q)) || (is_latin_alnum(p) && is_han(q)) {
-        return Glue {
-            nat: 0.25 * em,
-            stretch: CJK_STRETCH * em,
-            shrink: 0.125 * em,
-        };
-    }
-    if is_cjk(p) || is_cjk(q) {
-        return Glue {
-            nat: 0.0,
-            stretch: CJK_STRETCH * em,
-            shrink: mark_shrink,
-        };
-    }
-    zero
-}
-
 struct Ctx<'a> {
     clusters: &'a [Cluster],
     space: &'a [bool],
@@ -558,34 +480,61 @@ struct LineFit {
     end_shrink: f64,
 }
 
+/// A line's start, for [`Ctx::fit_from`].
+struct LineStart {
+    a: usize,
+    gn: f64,
+    gs: f64,
+    gh: f64,
+    avail: f64,
+}
+
 impl Ctx<'_> {
-    fn fit(&self, a: usize, b: usize) -> LineFit {
-        let mut t = b;
-        while t > a + 1 && self.space[t - 1] {
-            t -= 1;
-        }
-        let (gn, gs, gh) = if a > 0 {
+    fn line_start(&self, a: usize) -> LineStart {
+        // (The paragraph's end is a candidate too, never a line's start.)
+        let (gn, gs, gh) = if a > 0 && a < self.gaps.len() {
             let g = &self.gaps[a];
             (g.nat as f64, g.stretch as f64, g.shrink as f64)
         } else {
             (0.0, 0.0, 0.0)
         };
+        let avail = self.style.measure as f64 - if a == 0 { self.indent as f64 } else { 0.0 };
+        LineStart {
+            a,
+            gn,
+            gs,
+            gh,
+            avail,
+        }
+    }
+
+    /// [`Ctx::fit`] of the line from `st` to `t` (trailing spaces dropped).
+    #[inline]
+    fn fit_from(&self, st: &LineStart, t: usize) -> LineFit {
+        let a = st.a;
         let last = &self.clusters[t - 1];
         let end_shrink = if last.halves.right_empty {
             0.5 * last.size as f64
         } else {
             0.0
         };
-        // The last mark's own quarter shrink lives in the dropped gap `t`.
-        let avail = self.style.measure as f64 - if a == 0 { self.indent as f64 } else { 0.0 };
         LineFit {
             t,
-            avail,
-            nat: self.pn[t] - self.pn[a] - gn,
-            stretch: self.ps[t] - self.ps[a] - gs,
-            shrink: self.ph[t] - self.ph[a] - gh,
+            avail: st.avail,
+            nat: self.pn[t] - self.pn[a] - st.gn,
+            stretch: self.ps[t] - self.ps[a] - st.gs,
+            shrink: self.ph[t] - self.ph[a] - st.gh,
             end_shrink,
         }
+    }
+
+    fn fit(&self, a: usize, b: usize) -> LineFit {
+        let mut t = b;
+        while t > a + 1 && self.space[t - 1] {
+            t -= 1;
+        }
+        // The last mark's own quarter shrink lives in the dropped gap `t`.
+        self.fit_from(&self.line_start(a), t)
     }
 
     /// Cost of a line, or `None` when it cannot be made to fit.
@@ -622,15 +571,24 @@ impl Ctx<'_> {
     fn total_fit(&self, allowed: &[bool], emergency: bool) -> Option<Vec<usize>> {
         let n = self.clusters.len();
         let cands: Vec<usize> = (0..=n).filter(|&k| k == 0 || allowed[k]).collect();
+        // What `fit` reads of a line's start, read once per candidate
+        // rather than once per candidate line (the same sums, in the same
+        // order, so the same costs to the last bit).
+        let starts: Vec<LineStart> = cands.iter().map(|&a| self.line_start(a)).collect();
         let mut best = vec![f64::INFINITY; cands.len()];
         let mut prev = vec![usize::MAX; cands.len()];
         best[0] = 0.0;
         for bi in 1..cands.len() {
             let b = cands[bi];
             let last = b == n;
+            // The line's end without trailing spaces, as `fit` finds it.
+            let mut tb = b;
+            while tb > 0 && self.space[tb - 1] {
+                tb -= 1;
+            }
             for ai in (0..bi).rev() {
-                let a = cands[ai];
-                let f = self.fit(a, b);
+                let st = &starts[ai];
+                let f = self.fit_from(st, tb.max(st.a + 1));
                 let min_width = f.nat - f.shrink - f.end_shrink;
                 let too_long = min_width > self.style.measure as f64 + 1e-3;
                 if too_long && !(emergency && ai + 1 == bi) {
@@ -642,7 +600,7 @@ impl Ctx<'_> {
                 let Some(mut c) = self.cost(&f, last, emergency) else {
                     continue;
                 };
-                if last && a > 0 && self.lonely_last(a, f.t) {
+                if last && st.a > 0 && self.lonely_last(st.a, f.t) {
                     c += 3000.0;
                 }
                 let d = best[ai] + (10.0 + c) * (10.0 + c);
