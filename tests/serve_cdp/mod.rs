@@ -182,6 +182,13 @@ impl Browser {
 
     /// Sends a command (to the page once attached) and returns its result.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params)
+            .unwrap_or_else(|v| panic!("{method} failed: {v}"))
+    }
+
+    /// Sends a command; `Err` with the reply when the protocol reports an
+    /// error (as when the page navigates while an expression runs).
+    pub fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut msg = json!({"id": id, "method": method, "params": params});
@@ -196,8 +203,10 @@ impl Browser {
             let Ok(text) = frame.to_text() else { continue };
             let v: Value = serde_json::from_str(text).unwrap();
             if v["id"].as_u64() == Some(id) {
-                assert!(v.get("error").is_none(), "{method} failed: {v}");
-                return v["result"].clone();
+                return match v.get("error") {
+                    Some(_) => Err(v),
+                    None => Ok(v["result"].clone()),
+                };
             }
         }
     }
@@ -210,10 +219,10 @@ impl Browser {
 
     /// Evaluates `expr`; `Err` with the exception when it throws.
     pub fn try_eval(&mut self, expr: &str) -> Result<Value, Value> {
-        let r = self.call(
+        let r = self.try_call(
             "Runtime.evaluate",
             json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
-        );
+        )?;
         match r.get("exceptionDetails") {
             Some(e) => Err(e.clone()),
             None => Ok(r["result"]["value"].clone()),
