@@ -14,6 +14,10 @@ use super::{LoadedFont, load_bytes};
 use crate::diag::Diagnostic;
 use crate::source::config::{FaceSelector, Fallback, FontConfig};
 
+/// At most this many fallback faces (face ids are small numbers); the
+/// characters left are missing.
+const MAX_FALLBACKS: usize = 64;
+
 /// A fallback face and the characters it sets.
 pub struct Found {
     pub font: LoadedFont,
@@ -115,7 +119,10 @@ pub fn find(
     let err = |msg: String| Diagnostic::error_file(toml, msg).rule("fonts.load");
     let take = |font: LoadedFont, left: &mut BTreeSet<char>, found: &mut Vec<Found>| {
         let chars = covered(font.bytes(), font.index, left);
-        if chars.is_empty() {
+        let known = found
+            .iter()
+            .any(|f| f.font.origin == font.origin && f.font.index == font.index);
+        if chars.is_empty() || (!known && found.len() >= MAX_FALLBACKS) {
             return;
         }
         left.retain(|c| !chars.contains(c));
