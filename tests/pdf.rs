@@ -26,7 +26,10 @@ fn out_dir() -> PathBuf {
 /// Renders the seed book to a file and returns its path.
 fn seed_pdf() -> PathBuf {
     let (bytes, _) = render_pdf(&seed());
-    let path = out_dir().join(format!("seed-{}.pdf", std::process::id()));
+    // One file per call: tests run in parallel and read what they wrote.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = out_dir().join(format!("seed-{}-{n}.pdf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     path
 }
