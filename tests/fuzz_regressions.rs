@@ -67,5 +67,9 @@ fn in_memory_build_reads_no_file_of_the_machine() {
         panic!("files outside the book are refused");
     };
     let text = err.to_string();
-    assert!(text.contains("/etc/passwd is not a file inside the book folder") && text.contains("leaves the book folder"), "{text}");
+    assert!(
+        text.contains("/etc/passwd is not a file inside the book folder")
+            && text.contains("leaves the book folder"),
+        "{text}"
+    );
 }

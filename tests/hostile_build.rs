@@ -38,14 +38,15 @@ fn hostile_inputs() {
                     if !case.name.contains(&filter) {
                         continue;
                     }
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run::run(case)))
-                        .unwrap_or_else(|_| Err("the case itself panicked".into()));
+                    let result =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run::run(case)))
+                            .unwrap_or_else(|_| Err("the case itself panicked".into()));
                     match result {
-                        Ok(t) => times.lock().unwrap().push((t, case.name.clone())),
-                        Err(e) => failures.lock().unwrap().push(format!(
-                            "[{}] {}: {e}",
-                            case.class, case.name
-                        )),
+                        Ok((t, kb)) => times.lock().unwrap().push((t, kb, case.name.clone())),
+                        Err(e) => failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("[{}] {}: {e}", case.class, case.name)),
                     }
                 }
             });
@@ -58,7 +59,10 @@ fn hostile_inputs() {
     let mut times = times.into_inner().unwrap();
     times.sort();
     eprintln!("{} cases by class: {by_class:?}", all.len());
-    eprintln!("slowest: {:?}", times.iter().rev().take(5).collect::<Vec<_>>());
+    eprintln!(
+        "slowest: {:?}",
+        times.iter().rev().take(5).collect::<Vec<_>>()
+    );
     let failures = failures.into_inner().unwrap();
     assert!(
         failures.is_empty(),
@@ -83,7 +87,11 @@ fn the_leak_detector_finds_secrets_in_zip_and_pdf_streams() {
         z.finish().unwrap();
     }
     let zip_bytes = zip_bytes.into_inner();
-    assert!(!zip_bytes.windows(files::MARK.len()).any(|w| w == files::MARK.as_bytes()));
+    assert!(
+        !zip_bytes
+            .windows(files::MARK.len())
+            .any(|w| w == files::MARK.as_bytes())
+    );
     assert!(run::leaks(&zip_bytes));
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     std::io::Write::write_all(&mut z, files::secret_jpeg().as_slice()).unwrap();
@@ -91,5 +99,7 @@ fn the_leak_detector_finds_secrets_in_zip_and_pdf_streams() {
     pdf.extend(z.finish().unwrap());
     pdf.extend(b"\nendstream endobj\n");
     assert!(run::leaks(&pdf));
-    assert!(!run::leaks(b"%PDF-1.7\n1 0 obj<<>>stream\nxyz\nendstream\n"));
+    assert!(!run::leaks(
+        b"%PDF-1.7\n1 0 obj<<>>stream\nxyz\nendstream\n"
+    ));
 }

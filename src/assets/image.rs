@@ -118,7 +118,11 @@ pub fn read_confined(
     what: &str,
     at: &dyn Fn(String) -> Diagnostic,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let shown = path.strip_prefix(root).unwrap_or(path).display().to_string();
+    let shown = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
     files::read(path, root, Confine::Book, max).map_err(|r| at(r.message(what, &shown)))
 }
 

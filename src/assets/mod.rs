@@ -72,7 +72,11 @@ impl Assets {
     }
 }
 
-type Opened = (Vec<Image>, HashMap<PathBuf, usize>, Vec<crate::diag::Diagnostic>);
+type Opened = (
+    Vec<Image>,
+    HashMap<PathBuf, usize>,
+    Vec<crate::diag::Diagnostic>,
+);
 
 /// Every image the chapters show, opened once; problems at the first
 /// reference to each file.

@@ -39,7 +39,10 @@ pub enum Refusal {
     /// A folder, FIFO, socket or device: named for the message.
     NotRegular(&'static str),
     /// Larger than the limit (both in bytes).
-    TooLarge { len: u64, max: u64 },
+    TooLarge {
+        len: u64,
+        max: u64,
+    },
     Io(std::io::Error),
 }
 
@@ -49,9 +52,9 @@ impl Refusal {
         match self {
             Refusal::NotFound => format!("{what} {shown} not found"),
             Refusal::Outside => format!("{what} {shown} is not a file inside the book folder"),
-            Refusal::NotRegular(kind) => format!(
-                "{what} {shown} is {kind}, not a regular file; only regular files are read"
-            ),
+            Refusal::NotRegular(kind) => {
+                format!("{what} {shown} is {kind}, not a regular file; only regular files are read")
+            }
             Refusal::TooLarge { len, max } => format!(
                 "{what} {shown} is larger than {} ({} bytes), the limit for one {what}",
                 size(*max),
@@ -226,17 +229,9 @@ mod tests {
             read(&abs, &root, Confine::Book, 10),
             Err(Refusal::Outside)
         ));
-        assert_eq!(
-            read(&abs, &root, Confine::Anywhere, 10).unwrap(),
-            b"s"
-        );
+        assert_eq!(read(&abs, &root, Confine::Anywhere, 10).unwrap(), b"s");
         assert!(matches!(
-            read(
-                Path::new("/dev/zero"),
-                &root,
-                Confine::Anywhere,
-                10
-            ),
+            read(Path::new("/dev/zero"), &root, Confine::Anywhere, 10),
             Err(Refusal::NotRegular("a device"))
         ));
         std::fs::write(root.join("big"), "0123456789x").unwrap();

@@ -481,7 +481,7 @@ mod tests {
             "c".into(),
         )
         .unwrap_err();
-        assert_eq!((err[0].line, err[0].column), (2, 1), "{err:?}");
+        assert_eq!((err[0].line(), err[0].column()), (2, 1), "{err:?}");
     }
 
     #[test]
@@ -492,11 +492,12 @@ mod tests {
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(
             w.iter()
-                .any(|d| d.message.contains("[^b] is never referred to") && d.line == 8)
+                .any(|d| d.message.contains("[^b] is never referred to") && d.line() == 8)
         );
         assert!(
             w.iter()
-                .any(|d| d.message.contains("[^nope] has no note") && (d.line, d.column) == (4, 8))
+                .any(|d| d.message.contains("[^nope] has no note")
+                    && (d.line(), d.column()) == (4, 8))
         );
         let (_, w) = parse_with_warnings("`[^code]` 和 \\[^x]\n");
         assert!(w.is_empty(), "{w:?}");

@@ -161,7 +161,7 @@ mod tests {
         assert_eq!(normalize("\u{feff}a\r\nb\rc\n"), "a\nb\nc\n");
         assert_eq!(normalize("a\r\r\nb"), "a\n\nb");
         let err = decode(b"ab\r\ncd\xffe", Path::new("x.md")).unwrap_err();
-        assert_eq!((err.line, err.column), (2, 3), "{err}");
+        assert_eq!((err.line(), err.column()), (2, 3), "{err}");
         assert!(err.message.contains("0xFF at byte 6"), "{err}");
     }
 
@@ -185,6 +185,6 @@ mod tests {
         assert!(!forbidden('\t') && !forbidden('\n') && !forbidden('中'));
         let mut out = Vec::new();
         check_chars("好\n文\u{1b}字", Path::new("x.md"), &mut out);
-        assert_eq!((out[0].line, out[0].column), (2, 2));
+        assert_eq!((out[0].line(), out[0].column()), (2, 2));
     }
 }

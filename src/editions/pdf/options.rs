@@ -121,8 +121,19 @@ impl PdfOptions {
                 keys.iter().copied().find(given).unwrap_or(keys[0])
             };
             let keys = (
-                set(&["margin_inner_mm", "margin_outer_mm", "page_width_mm", "font_size"]),
-                set(&["margin_top_mm", "margin_bottom_mm", "page_height_mm", "line_pitch", "font_size"]),
+                set(&[
+                    "margin_inner_mm",
+                    "margin_outer_mm",
+                    "page_width_mm",
+                    "font_size",
+                ]),
+                set(&[
+                    "margin_top_mm",
+                    "margin_bottom_mm",
+                    "page_height_mm",
+                    "line_pitch",
+                    "font_size",
+                ]),
             );
             problems.extend(text_block(&self.apply(class), keys, at));
         }
