@@ -116,36 +116,18 @@ pub fn from_texts(
             crate::style::default_class()
         }),
     };
-    let mut chapters = Vec::new();
     if book_section.chapters.is_empty() {
         problems.push(Diagnostic::error_file(
             &toml_path,
             "book.chapters is empty: list the chapter files in reading order",
         ));
     }
+    let mut chapters = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, entry) in book_section.chapters.iter().enumerate() {
-        let name = entry.get_ref();
-        let Some(rel) = inside_book(Path::new(name)) else {
-            problems.push(at(
-                entry.span(),
-                format!("chapter path {name} leaves the book folder; chapters must be inside it"),
-            ));
-            continue;
-        };
-        if !seen.insert(rel.clone()) {
-            problems.push(at(entry.span(), format!("chapter {name} is listed twice")));
-            continue;
-        }
-        let full = root.join(&rel);
-        let body = match read_chapter(&full) {
-            Ok(b) => b,
-            Err(text::ReadError::Refused(r)) => {
-                let name = crate::diag::escape_controls(name);
-                problems.push(at(entry.span(), r.message("chapter file", &name)));
-                continue;
-            }
-            Err(text::ReadError::Text(d)) => {
+        let (rel, body) = match chapter_text(root, entry, &mut seen, read_chapter, &at) {
+            Ok(c) => c,
+            Err(d) => {
                 problems.push(d);
                 continue;
             }
@@ -219,6 +201,35 @@ pub fn from_texts(
         warnings,
     };
     Ok((sources, problems))
+}
+
+/// The path (in the book folder) and text of the chapter `entry` names,
+/// or the problem, at the entry (`at`) or in the file itself.
+fn chapter_text(
+    root: &Path,
+    entry: &toml::Spanned<String>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    read_chapter: &ChapterReader,
+    at: &dyn Fn(std::ops::Range<usize>, String) -> Diagnostic,
+) -> Result<(PathBuf, String), Diagnostic> {
+    let name = entry.get_ref();
+    let Some(rel) = inside_book(Path::new(name)) else {
+        return Err(at(
+            entry.span(),
+            format!("chapter path {name} leaves the book folder; chapters must be inside it"),
+        ));
+    };
+    if !seen.insert(rel.clone()) {
+        return Err(at(entry.span(), format!("chapter {name} is listed twice")));
+    }
+    match read_chapter(&root.join(&rel)) {
+        Ok(body) => Ok((rel, body)),
+        Err(text::ReadError::Refused(r)) => {
+            let shown = crate::diag::escape_controls(name);
+            Err(at(entry.span(), r.message("chapter file", &shown)))
+        }
+        Err(text::ReadError::Text(d)) => Err(d),
+    }
 }
 
 /// A slug names the output files: one safe file stem, never a path.
