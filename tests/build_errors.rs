@@ -98,10 +98,9 @@ fn missing_and_corrupt_font_files() {
             )
         })
     });
-    assert!(
-        e.contains("nowhere.otf") && e.contains("not found"),
-        "{e}"
-    );
+    // Each at its entry in [fonts].
+    assert_has(&e, "book.toml", 23, 11, "font file nowhere.otf not found");
+    assert_has(&e, "book.toml", 24, 8, "broken.otf is not a usable");
     assert!(
         e.contains("broken.otf is not a usable TrueType/OpenType font"),
         "{e}"

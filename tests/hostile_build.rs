@@ -42,7 +42,7 @@ fn hostile_inputs() {
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run::run(case)))
                             .unwrap_or_else(|_| Err("the case itself panicked".into()));
                     match result {
-                        Ok(t) => times.lock().unwrap().push((t, case.name.clone())),
+                        Ok((t, kb)) => times.lock().unwrap().push((t, kb, case.name.clone())),
                         Err(e) => failures
                             .lock()
                             .unwrap()

@@ -21,7 +21,7 @@ fn chapter(kind: &str, n: usize) -> String {
     match kind {
         "paragraphs" => {
             for i in 0..n {
-                s.push_str(&format!("第{i}段。{SENTENCE}\n\n"));
+                s.push_str(&format!("第{i}段。坚持创新引领、重点突破。\n\n"));
             }
         }
         "footnotes" => {

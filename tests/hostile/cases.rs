@@ -749,9 +749,14 @@ fn special_files(c: &mut Cases) {
     );
 }
 
+/// Text of a given depth or size.
+type MakeText = fn(usize) -> String;
+/// A file's bytes.
+type MakeBytes = fn() -> Vec<u8>;
+
 fn nesting(c: &mut Cases) {
     const CLASS: &str = "nesting";
-    let deep: [(&str, fn(usize) -> String); 9] = [
+    let deep: [(&str, MakeText); 9] = [
         ("quotes", |n| format!("{}深\n", "> ".repeat(n))),
         ("quotes tight", |n| format!("{}深\n", ">".repeat(n))),
         ("lists", |n| format!("{}深\n", "- ".repeat(n))),
@@ -772,10 +777,17 @@ fn nesting(c: &mut Cases) {
     ];
     for (name, make) in deep {
         for n in [65, 20_000, 100_000] {
+            // Text that long is no hostile case but a large paragraph
+            // (the benchmark's business): 20,000 levels show the point.
+            if n == 100_000 && matches!(name, "strong and emphasis" | "links") {
+                continue;
+            }
             // Links and strong emphasis that deep are mostly text to
             // CommonMark; they must only end without a crash or a hang.
+            // (65 asterisks nest only half as deep.)
             let expect = match name {
                 "strong and emphasis" | "links" if n > 64 => Expect::Ok,
+                "emphasis" if n == 65 => Expect::Ok,
                 _ => fail("01.md", 5, None, "64 levels"),
             };
             c.add(
@@ -826,7 +838,7 @@ fn nesting(c: &mut Cases) {
 
 fn images(c: &mut Cases) {
     const CLASS: &str = "images";
-    let lying: [(&str, fn() -> Vec<u8>); 10] = [
+    let lying: [(&str, MakeBytes); 10] = [
         ("png 100000x100000", || {
             files::lying_png(100_000, 100_000, 16)
         }),
@@ -866,7 +878,7 @@ fn images(c: &mut Cases) {
             fail("book.toml", 4, Some(9), "c.img"),
         );
     }
-    let broken: [(&str, fn() -> Vec<u8>); 8] = [
+    let broken: [(&str, MakeBytes); 8] = [
         ("truncated png", || files::plain_png(50, 50)[..60].to_vec()),
         ("empty file", Vec::new),
         ("text named png", || b"not an image".to_vec()),
@@ -1030,7 +1042,7 @@ fn numbers(c: &mut Cases) {
         ),
         (
             "text block too short",
-            "page_height_mm = 74\nfont_size = 36\nline_pitch = 3\n",
+            "page_height_mm = 74\nline_pitch = 3\n",
         ),
     ] {
         c.add(

@@ -14,6 +14,14 @@ use super::files::MARK;
 
 /// A case that takes longer than this hangs.
 pub const GUARD: Duration = Duration::from_secs(10);
+/// Memory a case may take: inputs past a size limit are refused before
+/// they are read, so no case needs more.
+pub const MAX_KB: u64 = 200 * 1024;
+
+fn hwm(status: &str) -> Option<u64> {
+    let v = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    v.trim().trim_end_matches("kB").trim().parse().ok()
+}
 
 /// What a path holds, to compare before and after a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +119,7 @@ fn parse_line(l: &str) -> Option<Line<'_>> {
 }
 
 /// Runs `case` in a fresh folder; `Err` says what went wrong.
-pub fn run(case: &Case) -> Result<Duration, String> {
+pub fn run(case: &Case) -> Result<(Duration, u64), String> {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().to_path_buf();
     let env = Env {
@@ -162,7 +170,17 @@ pub fn run(case: &Case) -> Result<Duration, String> {
         let _ = pipe.read_to_end(&mut buf);
         buf
     });
+    // The peak memory, as the kernel's high-water mark read while the
+    // process runs (the last read is at most one poll before its end).
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
     let status = loop {
+        if let Some(kb) = std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|s| hwm(&s))
+        {
+            peak_kb = peak_kb.max(kb);
+        }
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
@@ -181,6 +199,13 @@ pub fn run(case: &Case) -> Result<Duration, String> {
     let code = status.code();
     if matches!(code, Some(101) | Some(134)) || code.is_none() || stderr.contains("panicked") {
         return fail(format!("crashed: {status}"));
+    }
+    if peak_kb > MAX_KB {
+        return fail(format!(
+            "{} MB of memory; a case may take {} MB",
+            peak_kb / 1024,
+            MAX_KB / 1024
+        ));
     }
     if stderr.contains(MARK) {
         return fail("a secret file's text is in the messages".into());
@@ -258,7 +283,7 @@ pub fn run(case: &Case) -> Result<Duration, String> {
             }
         }
     }
-    Ok(took)
+    Ok((took, peak_kb))
 }
 
 fn wanted(expect: &Expect, l: &Line) -> bool {
