@@ -61,6 +61,7 @@ fn one(kind: &str, n: usize) {
         book: book.clone(),
         out: dir.path().join("out"),
         editions: Vec::new(),
+        missing: None,
     };
     let report = bindery::pipeline::build(&opts, &|_| {})
         .unwrap_or_else(|f| panic!("{kind} {n} builds: {f}"));
