@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::editions::epub::xhtml::escape;
 
 use super::edition::Preview;
 use super::state::Snapshot;
@@ -144,21 +145,6 @@ fn problems(diags: &[Diagnostic], has_good: bool) -> String {
         e = if errors == 1 { "error" } else { "errors" },
         w = if warnings == 1 { "warning" } else { "warnings" },
     )
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
