@@ -17,6 +17,7 @@ use krilla::paint::Fill;
 use krilla_svg::{SurfaceExt, SvgSettings};
 
 use super::tags::{Child, Elem};
+use super::widen::Widened;
 use super::write::{Picture, Pictures};
 use crate::assets::cover::{CoverArt, Mark};
 use crate::layout::{Document, ImageSource, LinkTarget, Page, PlacedImage, Structure};
@@ -49,8 +50,8 @@ impl Drawn {
     }
 }
 
-/// The faces and the prepared images.
-pub(super) type Resources<'a> = (&'a [Font], &'a Pictures);
+/// The faces, the prepared images and the faces derived for gaps.
+pub(super) type Resources<'a> = (&'a [Font], &'a Pictures, &'a Widened<'a>);
 
 /// Draws `page`; `bleed` is the media's margin around the trimmed page
 /// (the cover's image reaches into it).
@@ -65,7 +66,7 @@ pub(super) fn draw_page(
         let mut s = p.surface();
         s.push_transform(&Transform::from_translate(bleed, bleed));
         images(&mut s, page, (doc, bleed), res, drawn);
-        runs(&mut s, page, doc, res.0, drawn);
+        runs(&mut s, page, doc, (res.0, res.2), drawn);
         rules_and_dots(&mut s, page);
         s.pop();
         s.finish();
@@ -94,7 +95,7 @@ fn images(
     s: &mut Surface,
     page: &Page,
     (doc, bleed): (&Document, f32),
-    (faces, pictures): Resources,
+    (faces, pictures, widened): Resources,
     drawn: &mut Drawn,
 ) {
     for img in &page.images {
@@ -102,7 +103,7 @@ fn images(
             && let Some(Picture::Art(art)) = &pictures.cover
         {
             let id = s.start_tagged(ContentTag::Other);
-            draw_art(s, art, (doc.width, doc.height, bleed), faces);
+            draw_art(s, art, (doc.width, doc.height, bleed), (faces, widened));
             s.end_tagged();
             drawn.cover.push((img.alt.clone(), id));
             continue;
@@ -171,7 +172,7 @@ fn images(
 /// The generated cover as vectors filling the page: its rectangles, and
 /// its lines as text in the embedded fonts. The paper and every band that
 /// touches an edge of the cover run on into the bleed.
-fn draw_art(s: &mut Surface, art: &CoverArt, (w, h, bleed): (f32, f32, f32), faces: &[Font]) {
+fn draw_art(s: &mut Surface, art: &CoverArt, (w, h, bleed): (f32, f32, f32), faces: Faces) {
     let k = w / art.width;
     let fill = |c: [u8; 3]| {
         Some(Fill {
@@ -208,13 +209,12 @@ fn draw_art(s: &mut Surface, art: &CoverArt, (w, h, bleed): (f32, f32, f32), fac
                     .map(|g| glyph(g.id, [g.advance, g.dx, g.y], &g.range, t.size))
                     .collect();
                 s.set_fill(fill(t.color));
-                s.draw_glyphs(
+                draw_line(
+                    s,
                     Point::from_xy(t.x * k, t.baseline * k),
-                    &glyphs,
-                    faces[t.font.index()].clone(),
-                    &t.text,
-                    t.size * k,
-                    false,
+                    glyphs,
+                    (t.font.index(), faces),
+                    (&t.text, t.size * k),
                 );
             }
         }
@@ -241,9 +241,28 @@ fn glyph(
     )
 }
 
-fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: &[Font], drawn: &mut Drawn) {
+/// The faces and those derived from them for gaps.
+type Faces<'a> = (&'a [Font], &'a Widened<'a>);
+
+/// Draws glyphs (advances in ems) on a line from `start`, each piece in
+/// its face: the original, or a face widened for the gap after a glyph.
+fn draw_line(
+    s: &mut Surface,
+    start: Point,
+    glyphs: Vec<KrillaGlyph>,
+    (face, (faces, widened)): (usize, Faces),
+    (text, size): (&str, f32),
+) {
+    let mut x = start.x;
+    for (font, piece) in widened.pieces(face, glyphs, &faces[face]) {
+        let width: f32 = piece.iter().map(|g| g.x_advance * size).sum();
+        s.draw_glyphs(Point::from_xy(x, start.y), &piece, font, text, size, false);
+        x += width;
+    }
+}
+
+fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: Faces, drawn: &mut Drawn) {
     for run in &page.runs {
-        let face = faces[run.font.index()].clone();
         let glyphs: Vec<KrillaGlyph> = run
             .glyphs
             .iter()
@@ -261,13 +280,12 @@ fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: &[Font], drawn: &mu
             )),
         };
         let id = s.start_tagged(tag);
-        s.draw_glyphs(
+        draw_line(
+            s,
             Point::from_xy(run.x, run.y),
-            &glyphs,
-            face,
-            &run.text,
-            run.size,
-            false,
+            glyphs,
+            (run.font.index(), faces),
+            (&run.text, run.size),
         );
         s.end_tagged();
         if let Some(st) = run.structure {

@@ -5,6 +5,7 @@
 mod draw;
 pub mod options;
 mod tags;
+mod widen;
 mod write;
 
 use super::{Edition, Expectations, RenderContext, Rendered, Split};

@@ -17,6 +17,7 @@ use krilla::{Data, Document as PdfDocument, SerializeSettings};
 use super::PdfOptions;
 use super::draw::{Drawn, draw_page};
 use super::tags::{metadata, tag_tree};
+use super::widen::Widened;
 use crate::assets::Format;
 use crate::diag::{Diagnostic, Failure};
 use crate::editions::RenderContext;
@@ -42,6 +43,7 @@ pub fn write_pdf(
         })
         .collect::<Result<Vec<Font>, Diagnostic>>()?;
     let pictures = pictures(doc, ctx, opts)?;
+    let widened = Widened::new(doc, &pictures, ctx.fonts)?;
     let mut drawn = Drawn::default();
     let size = Size::from_wh(doc.width, doc.height)
         .ok_or_else(|| Diagnostic::error("invalid page size").rule("pdf.write"))?;
@@ -70,7 +72,13 @@ pub fn write_pdf(
             ));
         }
         let mut p = pdf.start_page_with(settings);
-        draw_page(&mut p, (page, b), doc, (&faces, &pictures), &mut drawn);
+        draw_page(
+            &mut p,
+            (page, b),
+            doc,
+            (&faces, &pictures, &widened),
+            &mut drawn,
+        );
         p.finish();
     }
 
