@@ -1,6 +1,7 @@
 //! Copied text: what `pdftotext` (poppler) and pdf.js (from npm, in node)
-//! give from the seed's body pages is its source text, line ends aside;
-//! and source spaces between Chinese characters are gone from both
+//! give from the seed's body pages is its source text, line ends aside,
+//! with no space where the PDF only sets a gap (the quarter em between Han
+//! and Latin); source spaces between Chinese characters are gone from both
 //! editions.
 
 mod readers;
@@ -46,8 +47,8 @@ fn pdftotext_gives_the_seed_source_text() {
     let text = String::from_utf8(o.stdout).unwrap();
     std::fs::write(out.join("pdftotext.txt"), &text).unwrap();
     let (got, gaps) = without_line_ends(&text);
+    assert_eq!(gaps, 0, "pdftotext copies Han–Latin gaps as spaces");
     assert_same_text("pdftotext", &want, &got);
-    eprintln!("pdftotext: {gaps} spaces at Han–Latin spacing");
 }
 
 #[test]
@@ -78,8 +79,8 @@ fn pdfjs_gives_the_seed_source_text() {
     let text = String::from_utf8(o.stdout).unwrap();
     std::fs::write(out.join("pdfjs.txt"), &text).unwrap();
     let (got, gaps) = without_line_ends(&text);
+    assert_eq!(gaps, 0, "pdf.js copies Han–Latin gaps as spaces");
     assert_same_text("pdf.js", &want, &got);
-    eprintln!("pdf.js: {gaps} spaces at Han–Latin spacing");
 }
 
 #[test]
@@ -124,4 +125,59 @@ fn spaces_between_chinese_characters_are_dropped_in_both_editions() {
     // A heading keeps its space, and its id the hyphen.
     assert!(xhtml.contains("id=\"h-第一节-概述\""), "{xhtml}");
     assert!(pdf_text.contains("第一节 概述"), "{pdf_text}");
+}
+
+#[test]
+fn synthetic_gaps_are_not_copied_as_spaces_in_a_book_with_latin_and_numbers() {
+    let out = artifacts("text-gaps");
+    let book = out.join("gaps");
+    std::fs::create_dir_all(&book).unwrap();
+    std::fs::write(
+        book.join("book.toml"),
+        "[book]\ntitle = \"间距\"\nchapters = [\"a.md\"]\n",
+    )
+    .unwrap();
+    // Short paragraphs (one line each): Han next to Latin words and
+    // numbers, a dash, a middle dot, real spaces between Latin words, and
+    // a bold heading with a number.
+    let paragraphs = [
+        "2024年8月，GDP增长5.2%。",
+        "他用iPhone与OpenAI的ChatGPT写了3篇文章。",
+        "第3章——U盘·Wi-Fi与5G网络。",
+        "他说Hello world，共100人。",
+    ];
+    let mut md = String::from("+++\ntitle = \"第2篇：AI与5G\"\nauthors = [\"某\"]\n+++\n");
+    for p in paragraphs {
+        md.push_str(&format!("\n{p}\n"));
+    }
+    std::fs::write(book.join("a.md"), md).unwrap();
+    let (_, pdf) = build(&book, &out.join("build"));
+    let poppler = run("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/web-readers/node_modules");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/readers/web/pdftext.mjs");
+    let pdfjs = run(
+        "node",
+        &[
+            script.to_str().unwrap(),
+            modules.to_str().unwrap(),
+            pdf.to_str().unwrap(),
+            "1",
+            "0",
+            "900",
+        ],
+    );
+    assert!(
+        pdfjs.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pdfjs.stderr)
+    );
+    for (tool, o) in [("pdftotext", poppler), ("pdf.js", pdfjs)] {
+        let text = String::from_utf8(o.stdout).unwrap();
+        std::fs::write(out.join(format!("{tool}.txt")), &text).unwrap();
+        let (got, gaps) = without_line_ends(&text);
+        assert_eq!(gaps, 0, "{tool}: spaces at Han–Latin gaps in\n{got}");
+        for want in paragraphs.iter().chain(&["第2篇：AI与5G"]) {
+            assert!(got.contains(want), "{tool}: no “{want}” in\n{got}");
+        }
+    }
 }

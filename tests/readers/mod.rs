@@ -162,9 +162,9 @@ pub fn source_text(book: &Path, epub: &Path) -> String {
     out
 }
 
-/// Extracted text with its line and page ends taken out, and the spaces
-/// an extractor put where the PDF sets a quarter em between Han and a
-/// Latin letter or digit (counted).
+/// Extracted text with its line and page ends taken out, and the number
+/// of spaces in it between Han and a Latin letter or digit (the source
+/// has none there: one would come from the PDF's quarter-em gap).
 pub fn without_line_ends(text: &str) -> (String, usize) {
     let chars: Vec<char> = text
         .chars()
@@ -172,19 +172,11 @@ pub fn without_line_ends(text: &str) -> (String, usize) {
         .collect();
     let han = |c: char| bindery::script::is_han(c);
     let latin = |c: char| bindery::script::is_latin_alnum(c);
-    let mut out = String::new();
-    let mut gaps = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' && i > 0 && i + 1 < chars.len() {
-            let (p, n) = (chars[i - 1], chars[i + 1]);
-            if (han(p) && latin(n)) || (latin(p) && han(n)) {
-                gaps += 1;
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    (out, gaps)
+    let gaps = chars
+        .windows(3)
+        .filter(|w| w[1] == ' ' && ((han(w[0]) && latin(w[2])) || (latin(w[0]) && han(w[2]))))
+        .count();
+    (chars.into_iter().collect(), gaps)
 }
 
 /// Asserts `got` equals `want`, showing where they part.

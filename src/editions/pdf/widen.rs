@@ -70,20 +70,26 @@ impl<'a> Widened<'a> {
         };
         // By face and glyph, the gap sizes seen after it.
         let mut wanted: BTreeMap<usize, BTreeMap<u16, BTreeSet<u16>>> = BTreeMap::new();
-        let mut note = |face: usize, id: u16, advance: f32| {
-            if let Some(k) = w.steps(face, id, advance) {
-                wanted
-                    .entry(face)
-                    .or_default()
-                    .entry(id)
-                    .or_default()
-                    .insert(k);
+        let mut note = |face: usize, glyphs: &[(u16, f32, f32)]| {
+            for (id, advance) in carried(glyphs) {
+                if let Some(k) = w.steps(face, id, advance) {
+                    wanted
+                        .entry(face)
+                        .or_default()
+                        .entry(id)
+                        .or_default()
+                        .insert(k);
+                }
             }
         };
         for run in doc.pages.iter().flat_map(|p| &p.runs) {
-            for g in &run.glyphs {
-                note(run.font.index(), g.id, g.advance / run.size);
-            }
+            let ems = |v: f32| v / run.size;
+            let glyphs: Vec<_> = run
+                .glyphs
+                .iter()
+                .map(|g| (g.id, ems(g.advance), ems(g.dx)))
+                .collect();
+            note(run.font.index(), &glyphs);
         }
         let art = match &pictures.cover {
             Some(Picture::Art(art)) => Some(&art.marks),
@@ -91,9 +97,13 @@ impl<'a> Widened<'a> {
         };
         for mark in art.into_iter().flatten() {
             if let Mark::Text(t) = mark {
-                for g in &t.glyphs {
-                    note(t.font.index(), g.id, g.advance / t.size);
-                }
+                let ems = |v: f32| v / t.size;
+                let glyphs: Vec<_> = t
+                    .glyphs
+                    .iter()
+                    .map(|g| (g.id, ems(g.advance), ems(g.dx)))
+                    .collect();
+                note(t.font.index(), &glyphs);
             }
         }
         for (face, by_glyph) in wanted {
@@ -147,6 +157,17 @@ impl<'a> Widened<'a> {
         glyphs: Vec<KrillaGlyph>,
         original: &Font,
     ) -> Vec<(Font, Vec<KrillaGlyph>)> {
+        let mut glyphs = glyphs;
+        // The offset that moves a glyph right (a centred mark) is a gap
+        // before it: it goes into the advance of the glyph before.
+        for i in 1..glyphs.len() {
+            let dx = glyphs[i].x_offset;
+            if dx >= LEAST {
+                glyphs[i - 1].x_advance += dx;
+                glyphs[i].x_advance -= dx;
+                glyphs[i].x_offset = 0.0;
+            }
+        }
         let mut out: Vec<(Option<usize>, Vec<KrillaGlyph>)> = Vec::new();
         for mut g in glyphs {
             let id = g.glyph_id.to_u32() as u16;
@@ -169,6 +190,20 @@ impl<'a> Widened<'a> {
             })
             .collect()
     }
+}
+
+/// Glyph ids and advances (in ems) of `(id, advance, x offset)`, with an
+/// offset that moves a glyph right carried into the advance before it, as
+/// [`Widened::pieces`] draws them.
+fn carried(glyphs: &[(u16, f32, f32)]) -> Vec<(u16, f32)> {
+    let mut out: Vec<(u16, f32)> = glyphs.iter().map(|&(id, a, _)| (id, a)).collect();
+    for (i, &(_, _, dx)) in glyphs.iter().enumerate().skip(1) {
+        if dx >= LEAST {
+            out[i - 1].1 += dx;
+            out[i].1 -= dx;
+        }
+    }
+    out
 }
 
 /// The face at `index` of `data` subset to the glyphs of `extra`, with
