@@ -190,6 +190,7 @@ const BODY_CSS: &str = r#"body {
   word-break: normal;
   overflow-wrap: break-word;
   hyphens: none;
+  text-autospace: normal;
 }
 p {
   margin: 0;

@@ -51,7 +51,7 @@ impl Drawn {
 }
 
 /// The faces, the prepared images and the faces derived for gaps.
-pub(super) type Resources<'a> = (&'a [Font], &'a Pictures, &'a Widened<'a>);
+pub(super) type Resources<'a> = (&'a [Font], &'a Pictures, &'a Widened);
 
 /// Draws `page`; `bleed` is the media's margin around the trimmed page
 /// (the cover's image reaches into it).
@@ -242,7 +242,7 @@ fn glyph(
 }
 
 /// The faces and those derived from them for gaps.
-type Faces<'a> = (&'a [Font], &'a Widened<'a>);
+type Faces<'a> = (&'a [Font], &'a Widened);
 
 /// Draws glyphs (advances in ems) on a line from `start`, each piece in
 /// its face: the original, or a face widened for the gap after a glyph.

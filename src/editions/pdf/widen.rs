@@ -41,37 +41,46 @@ const LEAST: f32 = 0.09;
 const MOST: f32 = 1.0;
 
 /// The derived faces of a document, made before its pages are drawn.
-pub(super) struct Widened<'a> {
-    faces: Vec<Option<Face<'a>>>,
+pub(super) struct Widened {
+    /// By face and glyph id, the font's advance in ems (looked up for
+    /// every glyph drawn, so read once).
+    advances: Vec<Vec<f32>>,
     derived: Vec<Font>,
     /// By face, glyph and gap in steps: the derived face and glyph id.
     glyphs: HashMap<(usize, u16, u16), (usize, u16)>,
 }
 
-impl<'a> Widened<'a> {
+impl Widened {
     /// Finds the gaps in the document's runs and the cover's text and
     /// derives the faces for them: a glyph takes one gap size in a derived
     /// face, so a face needs as many derived faces as the most sizes one
     /// glyph is seen with (usually one).
-    pub fn new(
-        doc: &Document,
-        pictures: &Pictures,
-        fonts: &'a FontSet,
-    ) -> Result<Self, Diagnostic> {
-        let faces: Vec<Option<Face<'a>>> = fonts
+    pub fn new(doc: &Document, pictures: &Pictures, fonts: &FontSet) -> Result<Self, Diagnostic> {
+        let advances = fonts
             .faces
             .iter()
-            .map(|f| Face::parse(f.font.bytes(), f.font.index).ok())
+            .map(|f| match Face::parse(f.font.bytes(), f.font.index) {
+                Ok(face) => {
+                    let upm = face.units_per_em() as f32;
+                    (0..face.number_of_glyphs())
+                        .map(|g| {
+                            let a = face.glyph_hor_advance(ttf_parser::GlyphId(g));
+                            a.map_or(f32::NAN, |a| a as f32 / upm)
+                        })
+                        .collect()
+                }
+                Err(_) => Vec::new(),
+            })
             .collect();
         let mut w = Widened {
-            faces,
+            advances,
             derived: Vec::new(),
             glyphs: HashMap::new(),
         };
         // By face and glyph, the gap sizes seen after it.
         let mut wanted: BTreeMap<usize, BTreeMap<u16, BTreeSet<u16>>> = BTreeMap::new();
-        let mut note = |face: usize, glyphs: &[(u16, f32, f32)]| {
-            for (id, advance) in carried(glyphs) {
+        let mut note = |face: usize, n: usize, at: &dyn Fn(usize) -> (u16, f32, f32)| {
+            for (id, advance) in carried(n, at) {
                 if let Some(k) = w.steps(face, id, advance) {
                     wanted
                         .entry(face)
@@ -83,13 +92,11 @@ impl<'a> Widened<'a> {
             }
         };
         for run in doc.pages.iter().flat_map(|p| &p.runs) {
-            let ems = |v: f32| v / run.size;
-            let glyphs: Vec<_> = run
-                .glyphs
-                .iter()
-                .map(|g| (g.id, ems(g.advance), ems(g.dx)))
-                .collect();
-            note(run.font.index(), &glyphs);
+            let at = |i: usize| {
+                let g = &run.glyphs[i];
+                (g.id, g.advance / run.size, g.dx / run.size)
+            };
+            note(run.font.index(), run.glyphs.len(), &at);
         }
         let art = match &pictures.cover {
             Some(Picture::Art(art)) => Some(&art.marks),
@@ -97,13 +104,11 @@ impl<'a> Widened<'a> {
         };
         for mark in art.into_iter().flatten() {
             if let Mark::Text(t) = mark {
-                let ems = |v: f32| v / t.size;
-                let glyphs: Vec<_> = t
-                    .glyphs
-                    .iter()
-                    .map(|g| (g.id, ems(g.advance), ems(g.dx)))
-                    .collect();
-                note(t.font.index(), &glyphs);
+                let at = |i: usize| {
+                    let g = &t.glyphs[i];
+                    (g.id, g.advance / t.size, g.dx / t.size)
+                };
+                note(t.font.index(), t.glyphs.len(), &at);
             }
         }
         for (face, by_glyph) in wanted {
@@ -139,10 +144,8 @@ impl<'a> Widened<'a> {
     /// The gap after glyph `id` of `face` set with `advance` (in ems), in
     /// steps, when it is one to widen.
     fn steps(&self, face: usize, id: u16, advance: f32) -> Option<u16> {
-        let f = self.faces.get(face)?.as_ref()?;
-        let own = f.glyph_hor_advance(ttf_parser::GlyphId(id))? as f32 / f.units_per_em() as f32;
+        let own = *self.advances.get(face)?.get(id as usize)?;
         let gap = advance - own;
-
         (LEAST..=MOST)
             .contains(&gap)
             .then(|| (gap / STEP).round() as u16)
@@ -168,13 +171,17 @@ impl<'a> Widened<'a> {
                 glyphs[i].x_offset = 0.0;
             }
         }
+        let derived = |g: &KrillaGlyph| {
+            let id = g.glyph_id.to_u32() as u16;
+            self.steps(face, id, g.x_advance)
+                .and_then(|k| self.glyphs.get(&(face, id, k)))
+        };
+        if !glyphs.iter().any(|g| derived(g).is_some()) {
+            return vec![(original.clone(), glyphs)];
+        }
         let mut out: Vec<(Option<usize>, Vec<KrillaGlyph>)> = Vec::new();
         for mut g in glyphs {
-            let id = g.glyph_id.to_u32() as u16;
-            let derived = self
-                .steps(face, id, g.x_advance)
-                .and_then(|k| self.glyphs.get(&(face, id, k)));
-            let key = derived.map(|&(font, new)| {
+            let key = derived(&g).map(|&(font, new)| {
                 g.glyph_id = GlyphId::new(new as u32);
                 font
             });
@@ -195,15 +202,19 @@ impl<'a> Widened<'a> {
 /// Glyph ids and advances (in ems) of `(id, advance, x offset)`, with an
 /// offset that moves a glyph right carried into the advance before it, as
 /// [`Widened::pieces`] draws them.
-fn carried(glyphs: &[(u16, f32, f32)]) -> Vec<(u16, f32)> {
-    let mut out: Vec<(u16, f32)> = glyphs.iter().map(|&(id, a, _)| (id, a)).collect();
-    for (i, &(_, _, dx)) in glyphs.iter().enumerate().skip(1) {
-        if dx >= LEAST {
-            out[i - 1].1 += dx;
-            out[i].1 -= dx;
-        }
-    }
-    out
+fn carried(
+    n: usize,
+    at: &dyn Fn(usize) -> (u16, f32, f32),
+) -> impl Iterator<Item = (u16, f32)> + '_ {
+    let shift = move |i: usize| {
+        let dx = at(i).2;
+        if i > 0 && dx >= LEAST { dx } else { 0.0 }
+    };
+    (0..n).map(move |i| {
+        let (id, advance, _) = at(i);
+        let next = if i + 1 < n { shift(i + 1) } else { 0.0 };
+        (id, advance + next - shift(i))
+    })
 }
 
 /// The face at `index` of `data` subset to the glyphs of `extra`, with
@@ -373,7 +384,7 @@ fn width_operand(cs: &[u8]) -> Option<Option<(i32, usize)>> {
                 // takes without a width.
                 let odd_width = match b {
                     1 | 3 | 18 | 23 | 19 | 20 | 21 | 14 => n % 2 == 1,
-                    4 | 22 => n % 2 == 0,
+                    4 | 22 => n.is_multiple_of(2),
                     _ => return None,
                 };
                 return Some(odd_width.then(|| operands[0]).filter(|_| n > 0));
