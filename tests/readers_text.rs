@@ -181,3 +181,64 @@ fn synthetic_gaps_are_not_copied_as_spaces_in_a_book_with_latin_and_numbers() {
         }
     }
 }
+
+/// Width in CSS pixels Chromium gives `text` set in the EPUB's style sheet,
+/// as the reader sets it and with `text-autospace` turned off.
+fn chromium_widths(epub: &Path, text: &str, out: &Path) -> (f64, f64) {
+    let dir = out.join("epub");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("style.css"), epub_file(epub, "EPUB/style.css")).unwrap();
+    let probe = dir.join("probe.html");
+    std::fs::write(
+        &probe,
+        format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <link rel=\"stylesheet\" href=\"style.css\"/></head><body>\
+             <p><span id=\"a\">{text}</span></p>\
+             <p style=\"text-autospace: no-autospace\"><span id=\"n\">{text}</span></p>\
+             <script>const w = id => document.getElementById(id).getBoundingClientRect().width;\
+             document.title = w('a') + ' ' + w('n');</script></body></html>"
+        ),
+    )
+    .unwrap();
+    let profile = out.join("profile");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let o = run(
+        &chromium,
+        &[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            &format!("--user-data-dir={}", profile.display()),
+            "--dump-dom",
+            &format!("file://{}", probe.display()),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dom = String::from_utf8(o.stdout).unwrap();
+    let title = dom
+        .split("<title>")
+        .nth(1)
+        .unwrap()
+        .split("</title>")
+        .next()
+        .unwrap();
+    let w: Vec<f64> = title.split(' ').map(|v| v.parse().unwrap()).collect();
+    (w[0], w[1])
+}
+
+#[test]
+fn the_epub_spaces_han_from_latin_and_digits_where_the_reader_can() {
+    let out = artifacts("text-autospace");
+    let (epub, _) = build(&seed(), &out);
+    // Four boundaries between Han and a digit or a Latin letter; Chromium
+    // adds an eighth of an em (2 px at 16 px) at each.
+    let (spaced, plain) = chromium_widths(&epub, "撑的500亿级GDP增长", &out);
+    assert!(
+        (spaced - plain - 8.0).abs() < 1.0,
+        "with the style sheet {spaced} px, without spacing {plain} px"
+    );
+    // Han next to Han gets nothing.
+    let (spaced, plain) = chromium_widths(&epub, "撑的亿级增长", &out);
+    assert!((spaced - plain).abs() < 0.01, "{spaced} ≠ {plain}");
+}
