@@ -27,7 +27,6 @@ use write_fonts::types::Tag;
 
 use super::write::{Picture, Pictures};
 use crate::assets::cover::Mark;
-use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
 use crate::layout::Document;
 
@@ -55,7 +54,7 @@ impl Widened {
     /// derives the faces for them: a glyph takes one gap size in a derived
     /// face, so a face needs as many derived faces as the most sizes one
     /// glyph is seen with (usually one).
-    pub fn new(doc: &Document, pictures: &Pictures, fonts: &FontSet) -> Result<Self, Diagnostic> {
+    pub fn new(doc: &Document, pictures: &Pictures, fonts: &FontSet) -> Self {
         let advances = fonts
             .faces
             .iter()
@@ -125,20 +124,18 @@ impl Widened {
                     })
                     .collect();
                 let units = extra.iter().map(|(&id, &(_, u))| (id, u)).collect();
-                let (derived, map) = derive(font.bytes(), font.index, &units).ok_or_else(|| {
-                    Diagnostic::error(format!(
-                        "font {} cannot be embedded (widened glyphs)",
-                        font.origin
-                    ))
-                    .rule("pdf.write")
-                })?;
+                // A face whose outlines cannot be rewritten keeps its gaps
+                // as offsets: they still show, and copy as before.
+                let Some((derived, map)) = derive(font.bytes(), font.index, &units) else {
+                    continue;
+                };
                 for (id, (k, _)) in extra {
                     w.glyphs.insert((face, id, k), (w.derived.len(), map[&id]));
                 }
                 w.derived.push(derived);
             }
         }
-        Ok(w)
+        w
     }
 
     /// The gap after glyph `id` of `face` set with `advance` (in ems), in
@@ -224,6 +221,15 @@ fn derive(
     index: u32,
     extra: &BTreeMap<u16, u16>,
 ) -> Option<(Font, HashMap<u16, u16>)> {
+    let (bytes, map) = derived_bytes(data, index, extra)?;
+    Some((Font::new(Data::from(bytes), 0)?, map))
+}
+
+fn derived_bytes(
+    data: &[u8],
+    index: u32,
+    extra: &BTreeMap<u16, u16>,
+) -> Option<(Vec<u8>, HashMap<u16, u16>)> {
     let mut remapper = GlyphRemapper::new();
     let map: HashMap<u16, u16> = extra.keys().map(|&id| (id, remapper.remap(id))).collect();
     // By new id, the units to add.
@@ -262,25 +268,26 @@ fn derive(
     }
     builder.copy_missing_tables(sub);
     let bytes = builder.build();
-    Some((Font::new(Data::from(bytes), 0)?, map))
+    Some((bytes, map))
 }
 
-/// A CID-keyed CFF table with the charstring widths of the glyphs in
+/// A CFF table with the charstring widths of the glyphs in
 /// `extra` (by glyph id) widened by its units.
 fn cff_widened(table: &[u8], extra: &HashMap<u16, u16>) -> Option<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
-    use allsorts::binary::write::{WriteBinary, WriteBuffer};
     use allsorts::cff::{CFF, CFFVariant, Operator};
 
     let mut cff = ReadScope::new(table).read::<CFF<'_>>().ok()?;
     let font = cff.fonts.first_mut()?;
-    let CFFVariant::CID(cid) = &font.data else {
-        return None;
-    };
     let mut changed = Vec::new();
     for (&gid, &units) in extra {
-        let fd = cid.fd_select.font_dict_index(gid)? as usize;
-        let private = cid.private_dicts.get(fd)?;
+        let private = match &font.data {
+            CFFVariant::CID(cid) => {
+                let fd = cid.fd_select.font_dict_index(gid)? as usize;
+                cid.private_dicts.get(fd)?
+            }
+            CFFVariant::Type1(t1) => &t1.private_dict,
+        };
         let get = |op| private.get_i32(op).and_then(Result::ok).unwrap_or(0);
         let (nominal, default) = (get(Operator::NominalWidthX), get(Operator::DefaultWidthX));
         let old = font.char_strings_index.read_object(gid as usize)?;
@@ -300,7 +307,7 @@ fn cff_widened(table: &[u8], extra: &HashMap<u16, u16>) -> Option<Vec<u8>> {
     // and scales them by 1000. Without a matrix in either (when theirs is
     // the identity, as in Noto CJK) both read the default.
     let CFFVariant::CID(cid) = &mut font.data else {
-        return None;
+        return write(&cff);
     };
     let dicts: Vec<Vec<u8>> = cid
         .font_dict_index
@@ -310,8 +317,13 @@ fn cff_widened(table: &[u8], extra: &HashMap<u16, u16>) -> Option<Vec<u8>> {
     for (i, dict) in dicts.into_iter().enumerate() {
         cid.font_dict_index.replace(i, dict);
     }
+    write(&cff)
+}
+
+fn write(cff: &allsorts::cff::CFF<'_>) -> Option<Vec<u8>> {
+    use allsorts::binary::write::{WriteBinary, WriteBuffer};
     let mut out = WriteBuffer::new();
-    CFF::write(&mut out, &cff).ok()?;
+    allsorts::cff::CFF::write(&mut out, cff).ok()?;
     Some(out.into_inner())
 }
 
@@ -408,4 +420,116 @@ fn encode_int(v: i32) -> Option<Vec<u8>> {
             vec![28, hi, lo]
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontSet;
+
+    #[test]
+    fn width_operands_are_found_and_written() {
+        for w in [-1500, -1131, -108, -107, 0, 107, 108, 555, 1131, 1132, 2000] {
+            let mut cs = encode_int(w).unwrap();
+            let len = cs.len();
+            cs.extend(encode_int(10).unwrap());
+            cs.extend(encode_int(-20).unwrap());
+            cs.push(21); // rmoveto
+            assert_eq!(width_operand(&cs), Some(Some((w, len))), "{w}");
+        }
+        // rmoveto with its two operands only: the default width.
+        assert_eq!(width_operand(&[149, 119, 21]), Some(None));
+        // hmoveto takes one operand; two mean a width.
+        assert_eq!(width_operand(&[149, 22]), Some(None));
+        assert_eq!(width_operand(&[140, 149, 22]), Some(Some((1, 1))));
+        // A subroutine before the first stack-clearing operator: unknown.
+        assert_eq!(width_operand(&[139, 10]), None);
+    }
+
+    #[test]
+    fn a_font_dict_loses_only_an_identity_matrix() {
+        // FontName (SID 391) and an identity FontMatrix (12 7).
+        let dict = [28, 1, 135, 12, 38, 140, 139, 139, 140, 139, 139, 12, 7];
+        assert_eq!(
+            without_identity_matrix(&dict).unwrap(),
+            [28, 1, 135, 12, 38]
+        );
+        // A matrix that scales is kept out of reach: no derived face.
+        let scaled = [140, 139, 139, 141, 139, 139, 12, 7];
+        assert_eq!(without_identity_matrix(&scaled), None);
+    }
+
+    /// Each widened glyph of a derived face is wider by the gap in `hmtx`
+    /// and in its CFF charstring, and draws the same outline; the other
+    /// glyphs keep their metrics.
+    #[test]
+    fn derived_glyphs_are_wider_in_hmtx_and_cff_and_look_the_same() {
+        let fonts = FontSet::bundled();
+        let font = &fonts.faces[0].font;
+        let original = font.face();
+        let ids = ['4', '年', '·'].map(|c| original.glyph_index(c).unwrap().0);
+        let extra: BTreeMap<u16, u16> = ids
+            .iter()
+            .zip([250, 125, 375])
+            .map(|(&i, u)| (i, u))
+            .collect();
+        let (bytes, map) = derived_bytes(font.bytes(), font.index, &extra).unwrap();
+        let derived = Face::parse(&bytes, 0).unwrap();
+        let cff = allsorts::binary::read::ReadScope::new(
+            derived
+                .raw_face()
+                .table(ttf_parser::Tag::from_bytes(b"CFF "))
+                .unwrap(),
+        )
+        .read::<allsorts::cff::CFF<'_>>()
+        .unwrap();
+        let cff_font = &cff.fonts[0];
+        let allsorts::cff::CFFVariant::CID(cid) = &cff_font.data else {
+            panic!("the bundled face is CID-keyed");
+        };
+        for (&old, &units) in &extra {
+            let new = map[&old];
+            let (o, n) = (ttf_parser::GlyphId(old), ttf_parser::GlyphId(new));
+            let want = original.glyph_hor_advance(o).unwrap() + units;
+            assert_eq!(derived.glyph_hor_advance(n), Some(want));
+            let private = &cid.private_dicts[cid.fd_select.font_dict_index(new).unwrap() as usize];
+            let nominal = private
+                .get_i32(allsorts::cff::Operator::NominalWidthX)
+                .unwrap()
+                .unwrap();
+            let cs = cff_font
+                .char_strings_index
+                .read_object(new as usize)
+                .unwrap();
+            let (w, _) = width_operand(cs).unwrap().expect("a width operand");
+            assert_eq!(nominal + w, want as i32, "CFF width of glyph {old}");
+            assert_eq!(
+                derived.glyph_bounding_box(n),
+                original.glyph_bounding_box(o)
+            );
+        }
+        // .notdef is not widened.
+        assert_eq!(
+            derived.glyph_hor_advance(ttf_parser::GlyphId(0)),
+            original.glyph_hor_advance(ttf_parser::GlyphId(0))
+        );
+        // krilla subsets the face again: its Font DICTs must keep the
+        // identity matrix (a matrix scaled by 1000 drew glyphs as blots).
+        let again =
+            subsetter::subset(&bytes, 0, &GlyphRemapper::new_from_glyphs(&[1, 2, 3])).unwrap();
+        let again = Face::parse(&again, 0).unwrap();
+        let table = again
+            .raw_face()
+            .table(ttf_parser::Tag::from_bytes(b"CFF "))
+            .unwrap();
+        let cff = allsorts::binary::read::ReadScope::new(table)
+            .read::<allsorts::cff::CFF<'_>>()
+            .unwrap();
+        let allsorts::cff::CFFVariant::CID(cid) = &cff.fonts[0].data else {
+            panic!("still CID-keyed");
+        };
+        for dict in cid.font_dict_index.iter() {
+            assert!(without_identity_matrix(dict).is_some(), "{dict:?}");
+        }
+    }
 }

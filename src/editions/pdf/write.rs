@@ -43,7 +43,7 @@ pub fn write_pdf(
         })
         .collect::<Result<Vec<Font>, Diagnostic>>()?;
     let pictures = pictures(doc, ctx, opts)?;
-    let widened = Widened::new(doc, &pictures, ctx.fonts)?;
+    let widened = Widened::new(doc, &pictures, ctx.fonts);
     let mut drawn = Drawn::default();
     let size = Size::from_wh(doc.width, doc.height)
         .ok_or_else(|| Diagnostic::error("invalid page size").rule("pdf.write"))?;
