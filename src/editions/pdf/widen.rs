@@ -55,32 +55,31 @@ impl Widened {
     /// face, so a face needs as many derived faces as the most sizes one
     /// glyph is seen with (usually one).
     pub fn new(doc: &Document, pictures: &Pictures, fonts: &FontSet) -> Self {
-        let advances = fonts
+        let faces: Vec<Option<Face>> = fonts
             .faces
             .iter()
-            .map(|f| match Face::parse(f.font.bytes(), f.font.index) {
-                Ok(face) => {
-                    let upm = face.units_per_em() as f32;
-                    (0..face.number_of_glyphs())
-                        .map(|g| {
-                            let a = face.glyph_hor_advance(ttf_parser::GlyphId(g));
-                            a.map_or(f32::NAN, |a| a as f32 / upm)
-                        })
-                        .collect()
-                }
-                Err(_) => Vec::new(),
-            })
+            .map(|f| Face::parse(f.font.bytes(), f.font.index).ok())
             .collect();
-        let mut w = Widened {
-            advances,
-            derived: Vec::new(),
-            glyphs: HashMap::new(),
-        };
+        // Filled for the glyphs the document uses, as it is read.
+        let mut advances: Vec<Vec<f32>> = faces
+            .iter()
+            .map(|f| vec![f32::NAN; f.as_ref().map_or(0, |f| f.number_of_glyphs() as usize)])
+            .collect();
         // By face and glyph, the gap sizes seen after it.
         let mut wanted: BTreeMap<usize, BTreeMap<u16, BTreeSet<u16>>> = BTreeMap::new();
         let mut note = |face: usize, n: usize, at: &dyn Fn(usize) -> (u16, f32, f32)| {
             for (id, advance) in carried(n, at) {
-                if let Some(k) = w.steps(face, id, advance) {
+                let (Some(slot), Some(f)) = (
+                    advances.get_mut(face).and_then(|a| a.get_mut(id as usize)),
+                    faces.get(face).and_then(Option::as_ref),
+                ) else {
+                    continue;
+                };
+                if slot.is_nan() {
+                    let a = f.glyph_hor_advance(ttf_parser::GlyphId(id));
+                    *slot = a.map_or(f32::INFINITY, |a| a as f32 / f.units_per_em() as f32);
+                }
+                if let Some(k) = steps(*slot, advance) {
                     wanted
                         .entry(face)
                         .or_default()
@@ -110,6 +109,11 @@ impl Widened {
                 note(t.font.index(), t.glyphs.len(), &at);
             }
         }
+        let mut w = Widened {
+            advances,
+            derived: Vec::new(),
+            glyphs: HashMap::new(),
+        };
         for (face, by_glyph) in wanted {
             let font = &fonts.faces[face].font;
             let layers = by_glyph.values().map(BTreeSet::len).max().unwrap_or(0);
@@ -141,11 +145,7 @@ impl Widened {
     /// The gap after glyph `id` of `face` set with `advance` (in ems), in
     /// steps, when it is one to widen.
     fn steps(&self, face: usize, id: u16, advance: f32) -> Option<u16> {
-        let own = *self.advances.get(face)?.get(id as usize)?;
-        let gap = advance - own;
-        (LEAST..=MOST)
-            .contains(&gap)
-            .then(|| (gap / STEP).round() as u16)
+        steps(*self.advances.get(face)?.get(id as usize)?, advance)
     }
 
     /// Splits a line of glyphs (advances in ems) set in `face` into
@@ -194,6 +194,15 @@ impl Widened {
             })
             .collect()
     }
+}
+
+/// The gap after a glyph whose own advance is `own` set with `advance`
+/// (both in ems), in steps, when it is one to widen.
+fn steps(own: f32, advance: f32) -> Option<u16> {
+    let gap = advance - own;
+    (LEAST..=MOST)
+        .contains(&gap)
+        .then(|| (gap / STEP).round() as u16)
 }
 
 /// Glyph ids and advances (in ems) of `(id, advance, x offset)`, with an
