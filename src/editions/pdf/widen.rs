@@ -219,7 +219,8 @@ fn carried(
     (0..n).map(move |i| {
         let (id, advance, _) = at(i);
         let next = if i + 1 < n { shift(i + 1) } else { 0.0 };
-        (id, advance + next - shift(i))
+        // In the order `pieces` applies them, for the same rounding.
+        (id, (advance - shift(i)) + next)
     })
 }
 
