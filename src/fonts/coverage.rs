@@ -24,30 +24,63 @@ pub struct FaceText {
     chars: Vec<BTreeSet<char>>,
 }
 
-impl FaceText {
-    fn new(fonts: &FontSet) -> Self {
-        FaceText {
-            fonts_len: fonts.faces.len(),
-            chars: vec![BTreeSet::new(); fonts.faces.len()],
+/// Characters seen per face as bits by code point while the book's text is
+/// walked (a set insertion per character of a long book was the cost of
+/// the whole pass), made sets once at the end.
+struct Seen {
+    bits: Vec<Vec<u64>>,
+}
+
+impl Seen {
+    fn add(&mut self, face: FaceId, text: &str) {
+        let bits = &mut self.bits[face.index()];
+        for c in text.chars() {
+            let i = c as usize;
+            let (w, b) = (i / 64, 1u64 << (i % 64));
+            if bits[w] & b == 0 && needs_glyph(c) {
+                bits[w] |= b;
+            }
         }
     }
 
-    fn add(&mut self, face: FaceId, text: &str) {
-        debug_assert!(face.index() < self.fonts_len);
-        self.chars[face.index()].extend(text.chars().filter(|&c| needs_glyph(c)));
+    fn sets(self) -> Vec<BTreeSet<char>> {
+        self.bits
+            .into_iter()
+            .map(|bits| {
+                let mut set = BTreeSet::new();
+                for (w, &word) in bits.iter().enumerate() {
+                    let mut rest = word;
+                    while rest != 0 {
+                        let i = w * 64 + rest.trailing_zeros() as usize;
+                        set.extend(char::from_u32(i as u32));
+                        rest &= rest - 1;
+                    }
+                }
+                set
+            })
+            .collect()
     }
+}
 
+impl FaceText {
     /// The characters set in `face`.
     pub fn of(&self, face: FaceId) -> &BTreeSet<char> {
+        debug_assert!(face.index() < self.fonts_len);
         &self.chars[face.index()]
     }
 }
 
 /// Every character of the book's own text, by the face that sets it.
 pub fn book_text(book: &Book, fonts: &FontSet) -> FaceText {
-    let mut t = FaceText::new(fonts);
-    walk(&mut book.clone(), fonts, &mut |face, s| t.add(face, s));
-    t
+    let words = (char::MAX as usize + 1).div_ceil(64);
+    let mut seen = Seen {
+        bits: vec![vec![0; words]; fonts.faces.len()],
+    };
+    walk(&mut book.clone(), fonts, &mut |face, s| seen.add(face, s));
+    FaceText {
+        fonts_len: fonts.faces.len(),
+        chars: seen.sets(),
+    }
 }
 
 /// Calls `f` with every text of the book and the face that sets it: the
@@ -164,15 +197,43 @@ fn html_nodes(
     }
 }
 
+/// The book's faces parsed once, to ask which characters a face and the
+/// fallbacks lack (parsing a face per question made the pass slow on books
+/// with many generated strings).
+struct Lookup<'f> {
+    faces: Vec<rustybuzz::ttf_parser::Face<'f>>,
+    fallbacks: Vec<usize>,
+}
+
+impl<'f> Lookup<'f> {
+    fn new(fonts: &'f FontSet) -> Self {
+        Lookup {
+            faces: fonts.ids().map(|id| fonts.face(id).face()).collect(),
+            fallbacks: fonts.fallbacks().map(|f| f.index()).collect(),
+        }
+    }
+
+    /// Whether `c`, set in `id`, has no glyph there nor in the fallback
+    /// [`FontSet::face_for`] would take.
+    fn lacks(&self, id: FaceId, c: char) -> bool {
+        needs_glyph(c)
+            && self.faces[id.index()].glyph_index(c).is_none()
+            && !self
+                .fallbacks
+                .iter()
+                .any(|&f| self.faces[f].glyph_index(c).is_some())
+    }
+}
+
 /// The characters of the book's own text that neither the face setting
 /// them nor a fallback has, with those faces.
 fn missing_in_book(book: &Book, fonts: &FontSet) -> BTreeMap<char, Vec<FaceId>> {
     let text = book_text(book, fonts);
+    let lookup = Lookup::new(fonts);
     let mut missing: BTreeMap<char, Vec<FaceId>> = BTreeMap::new();
     for id in fonts.ids() {
-        let face = fonts.face(id).face();
         for &c in text.of(id) {
-            if face.glyph_index(c).is_none() && fonts.face_for(id, c) == id {
+            if lookup.lacks(id, c) {
                 missing.entry(c).or_default().push(id);
             }
         }
@@ -183,12 +244,13 @@ fn missing_in_book(book: &Book, fonts: &FontSet) -> BTreeMap<char, Vec<FaceId>> 
 /// Characters of generated strings that the face setting them and the
 /// fallbacks lack.
 fn missing_generated(book: &Book, fonts: &FontSet, texts: &Texts) -> BTreeSet<char> {
+    let lookup = Lookup::new(fonts);
+    let mut asked = BTreeSet::new();
     let mut out = BTreeSet::new();
     for g in texts.registry(book) {
         let id = fonts.role(g.role);
-        let face = fonts.face(id);
-        for c in g.text.chars().filter(|&c| needs_glyph(c)) {
-            if !face.covers(c) && fonts.face_for(id, c) == id {
+        for c in g.text.chars() {
+            if asked.insert((id, c)) && lookup.lacks(id, c) {
                 out.insert(c);
             }
         }
@@ -265,11 +327,9 @@ pub const PLACEHOLDER: char = '\u{3013}';
 fn set_placeholders(book: &mut Book, fonts: &FontSet) -> BTreeSet<char> {
     let mut replaced = BTreeSet::new();
     let mut count = 0;
+    let lookup = Lookup::new(fonts);
     walk(book, fonts, &mut |id, s| {
-        let face = fonts.face(id).face();
-        let lacks = |c: char| {
-            needs_glyph(c) && face.glyph_index(c).is_none() && fonts.face_for(id, c) == id
-        };
+        let lacks = |c: char| lookup.lacks(id, c);
         if !s.chars().any(lacks) {
             return;
         }
@@ -375,12 +435,11 @@ fn generated_diagnostics(book: &Book, fonts: &FontSet, texts: &Texts) -> Vec<Dia
     let toml = book.root.join(BOOK_TOML);
     let mut seen = BTreeSet::new();
     let mut diags = Vec::new();
+    let lookup = Lookup::new(fonts);
     for g in texts.registry(book) {
         let id = fonts.role(g.role);
-        let face = fonts.face(id).face();
-        for c in g.text.chars().filter(|&c| needs_glyph(c)) {
-            let lacks = face.glyph_index(c).is_none() && fonts.face_for(id, c) == id;
-            if lacks && seen.insert((c, id, g.what.clone())) {
+        for c in g.text.chars() {
+            if lookup.lacks(id, c) && seen.insert((c, id, g.what.clone())) {
                 diags.push(Diagnostic::error_file(
                     &toml,
                     format!(

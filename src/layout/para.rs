@@ -744,6 +744,12 @@ impl Ctx<'_> {
             };
             self.place_cluster(k, placed, src, &mut line);
         }
+        // A book's lines are all kept until they are placed on pages: the
+        // runs give back what growing them reserved.
+        for r in &mut line.runs {
+            r.glyphs.shrink_to_fit();
+            r.text.shrink_to_fit();
+        }
         line
     }
 

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use rustybuzz::{Face, Language, UnicodeBuffer};
+use rustybuzz::{Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
 
 use crate::fonts::{FaceId, FontSet};
 use crate::script::{is_cjk_punct, is_han};
@@ -60,6 +60,11 @@ pub struct Shaper<'a> {
     lang: Language,
     /// Faces from this index on are fallbacks.
     fallback_start: usize,
+    /// Shaping plans by face, direction and script: what `rustybuzz::shape`
+    /// would compile anew for every run (the language is the shaper's).
+    plans: HashMap<(usize, Direction, Option<Script>), ShapePlan>,
+    /// A buffer kept between runs, for its allocation.
+    spare: Option<UnicodeBuffer>,
 }
 
 impl<'a> Shaper<'a> {
@@ -80,6 +85,8 @@ impl<'a> Shaper<'a> {
             faces,
             upem,
             lang: Language::from_str("zh-Hans").expect("valid language tag"),
+            plans: HashMap::new(),
+            spare: None,
         }
     }
 
@@ -88,6 +95,7 @@ impl<'a> Shaper<'a> {
     pub fn language(mut self, tag: &str) -> Self {
         let lang = crate::script::shaping_language(tag);
         self.lang = Language::from_str(lang).expect("valid language tag");
+        self.plans.clear();
         self
     }
 
@@ -173,11 +181,20 @@ impl<'a> Shaper<'a> {
         }
         let fi = font.index();
         let scale = size / self.upem[fi];
-        let mut buf = UnicodeBuffer::new();
+        let mut buf = self.spare.take().unwrap_or_default();
         buf.push_str(text);
         buf.set_language(self.lang.clone());
         buf.guess_segment_properties();
-        let out = rustybuzz::shape(&self.faces[fi], &[], buf);
+        // The plan `rustybuzz::shape` would make: the guessed script stays
+        // unset when the text has none (digits, punctuation).
+        let script = Some(buf.script()).filter(|&s| s != rustybuzz::script::UNKNOWN);
+        let face = &self.faces[fi];
+        let lang = &self.lang;
+        let plan = self
+            .plans
+            .entry((fi, buf.direction(), script))
+            .or_insert_with(|| ShapePlan::new(face, buf.direction(), script, Some(lang), &[]));
+        let out = rustybuzz::shape_with_plan(face, plan, buf);
         let infos = out.glyph_infos();
         let pos = out.glyph_positions();
         let first_cluster = clusters.len();
@@ -240,6 +257,7 @@ impl<'a> Shaper<'a> {
                 clusters[k].halves = self.halves_of(fi, g.id, g.advance / scale);
             }
         }
+        self.spare = Some(out.clear());
     }
 
     fn halves_of(&mut self, fi: usize, gid: u16, advance_units: f32) -> Halves {
