@@ -458,6 +458,9 @@ fn fit_cells(clusters: &mut [Cluster], glyphs: &mut [ShapedGlyph]) {
     }
 }
 
+/// The cost of a line stretched to the limit (`r` = 20).
+const CAPPED: f64 = 800_000.0;
+
 struct Ctx<'a> {
     clusters: &'a [Cluster],
     space: &'a [bool],
@@ -546,6 +549,12 @@ impl Ctx<'_> {
                 return Some(0.0);
             }
             if f.stretch > 0.0 {
+                // A line this short is at the cap whatever the rounding of
+                // the division (which the shorter half of all candidate
+                // lines would otherwise pay for).
+                if need >= 20.0 * f.stretch * (1.0 + 1e-9) {
+                    return Some(CAPPED);
+                }
                 let r = (need / f.stretch).min(20.0);
                 return Some(100.0 * r * r * r);
             }
@@ -579,6 +588,8 @@ impl Ctx<'_> {
         let mut prev = vec![usize::MAX; cands.len()];
         best[0] = 0.0;
         for bi in 1..cands.len() {
+            // The best way to reach `bi` so far, in registers.
+            let (mut best_b, mut prev_b) = (f64::INFINITY, usize::MAX);
             let b = cands[bi];
             let last = b == n;
             // The line's end without trailing spaces, as `fit` finds it.
@@ -594,7 +605,9 @@ impl Ctx<'_> {
                 if too_long && !(emergency && ai + 1 == bi) {
                     break;
                 }
-                if best[ai].is_infinite() {
+                // A line costs at least 100 (`(10 + c)²`, c ≥ 0): a start
+                // that cannot beat the best so far even so is not costed.
+                if best[ai].is_infinite() || best[ai] + 100.0 >= best_b {
                     continue;
                 }
                 let Some(mut c) = self.cost(&f, last, emergency) else {
@@ -604,11 +617,13 @@ impl Ctx<'_> {
                     c += 3000.0;
                 }
                 let d = best[ai] + (10.0 + c) * (10.0 + c);
-                if d < best[bi] {
-                    best[bi] = d;
-                    prev[bi] = ai;
+                if d < best_b {
+                    best_b = d;
+                    prev_b = ai;
                 }
             }
+            best[bi] = best_b;
+            prev[bi] = prev_b;
         }
         let last = cands.len() - 1;
         if best[last].is_infinite() {
