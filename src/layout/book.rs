@@ -380,15 +380,17 @@ fn page_start(cx: &Ctx, bp: &BodyPage, els: &[super::galley::El], label: &PageLa
 /// result is in chapter order whatever the scheduling.
 fn layout_chapters(cx: &Ctx) -> Vec<Galley> {
     let n = cx.book.chapters.len();
-    let threads = std::thread::available_parallelism()
+    let cores = std::thread::available_parallelism()
         .map(|t| t.get())
         .unwrap_or(1)
-        .clamp(1, 8)
-        .min(n.max(1));
+        .clamp(1, 8);
+    let threads = cores.min(n.max(1));
     if threads <= 1 {
+        // A core left over sets a chapter's footnotes beside its body.
+        let beside = cores > n;
         let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
         return (0..n)
-            .map(|ci| chapter_galley(cx, ci, &mut shaper))
+            .map(|ci| chapter_galley(cx, ci, &mut shaper, beside))
             .collect();
     }
     let mut out: Vec<Option<Galley>> = (0..n).map(|_| None).collect();
@@ -399,7 +401,7 @@ fn layout_chapters(cx: &Ctx) -> Vec<Galley> {
                     let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
                     (t..n)
                         .step_by(threads)
-                        .map(|ci| (ci, chapter_galley(cx, ci, &mut shaper)))
+                        .map(|ci| (ci, chapter_galley(cx, ci, &mut shaper, false)))
                         .collect::<Vec<_>>()
                 })
             })
