@@ -243,7 +243,6 @@ fn html_face(el: &crate::model::html::Element, face: FaceId, fonts: &FontSet) ->
     }
 }
 
-
 /// The book's faces parsed once, to ask which characters a face and the
 /// fallbacks lack (parsing a face per question made the pass slow on books
 /// with many generated strings).

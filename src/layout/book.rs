@@ -328,6 +328,10 @@ fn body_page(
         });
     }
     doc.page_map.pages.push(page_start(cx, bp, els, &label));
+    // Every page is kept until the PDF is written: no room to spare.
+    page.runs.shrink_to_fit();
+    page.links.shrink_to_fit();
+    page.dots.shrink_to_fit();
     doc.pages.push(page);
 }
 

@@ -761,6 +761,7 @@ impl Ctx<'_> {
         }
         // A book's lines are all kept until they are placed on pages: the
         // runs give back what growing them reserved.
+        line.runs.shrink_to_fit();
         for r in &mut line.runs {
             r.glyphs.shrink_to_fit();
             r.text.shrink_to_fit();
