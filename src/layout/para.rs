@@ -490,6 +490,17 @@ struct LineStart {
     gs: f64,
     gh: f64,
     avail: f64,
+    /// The prefix sums at `a`.
+    sums: [f64; 3],
+}
+
+/// A line's end, for [`Ctx::fit_to`]: the prefix sums there and the half
+/// em its last mark may give up.
+#[derive(Clone, Copy)]
+struct LineEnd {
+    t: usize,
+    sums: [f64; 3],
+    end_shrink: f64,
 }
 
 impl Ctx<'_> {
@@ -508,6 +519,35 @@ impl Ctx<'_> {
             gs,
             gh,
             avail,
+            sums: [self.pn[a], self.ps[a], self.ph[a]],
+        }
+    }
+
+    fn line_end(&self, t: usize) -> LineEnd {
+        let last = &self.clusters[t - 1];
+        let end_shrink = if last.halves.right_empty {
+            0.5 * last.size as f64
+        } else {
+            0.0
+        };
+        LineEnd {
+            t,
+            sums: [self.pn[t], self.ps[t], self.ph[t]],
+            end_shrink,
+        }
+    }
+
+    /// [`Ctx::fit_from`] with the end's sums read once for all starts (the
+    /// same values, subtracted in the same order).
+    #[inline]
+    fn fit_to(st: &LineStart, e: &LineEnd) -> LineFit {
+        LineFit {
+            t: e.t,
+            avail: st.avail,
+            nat: e.sums[0] - st.sums[0] - st.gn,
+            stretch: e.sums[1] - st.sums[1] - st.gs,
+            shrink: e.sums[2] - st.sums[2] - st.gh,
+            end_shrink: e.end_shrink,
         }
     }
 
@@ -586,6 +626,7 @@ impl Ctx<'_> {
         let starts: Vec<LineStart> = cands.iter().map(|&a| self.line_start(a)).collect();
         let mut best = vec![f64::INFINITY; cands.len()];
         let mut prev = vec![usize::MAX; cands.len()];
+        let limit = self.style.measure as f64 + 1e-3;
         best[0] = 0.0;
         for bi in 1..cands.len() {
             // The best way to reach `bi` so far, in registers.
@@ -597,11 +638,15 @@ impl Ctx<'_> {
             while tb > 0 && self.space[tb - 1] {
                 tb -= 1;
             }
+            let end = (tb > 0).then(|| self.line_end(tb));
             for ai in (0..bi).rev() {
                 let st = &starts[ai];
-                let f = self.fit_from(st, tb.max(st.a + 1));
+                let f = match &end {
+                    Some(e) if st.a < tb => Self::fit_to(st, e),
+                    _ => self.fit_from(st, tb.max(st.a + 1)),
+                };
                 let min_width = f.nat - f.shrink - f.end_shrink;
-                let too_long = min_width > self.style.measure as f64 + 1e-3;
+                let too_long = min_width > limit;
                 if too_long && !(emergency && ai + 1 == bi) {
                     break;
                 }
