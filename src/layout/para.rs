@@ -4,7 +4,7 @@
 //! opportunities, then justified lines of positioned glyph runs.
 
 use super::glue::{Glue, glues};
-use super::shape::{Cluster, ShapedGlyph, Shaper};
+use super::shape::{Cluster, ShapedGlyph, Shaper, fit_cells};
 use super::{Glyph, InlineTag, Structure};
 use crate::fonts::FaceId;
 use crate::script::{break_opportunities, is_cjk, no_end, no_start};
@@ -417,45 +417,6 @@ struct Source<'a> {
     /// are built in order, so each count goes on from the previous one
     /// (counting from the piece's start made a long paragraph quadratic).
     counted: std::cell::Cell<(usize, usize)>,
-}
-
-/// In Chinese text the dash takes a full em (so —— is two) and the middle
-/// dot half an em (GB/T 15834), whatever the font's proportional advances;
-/// the ink is centred in its cell, and the halves of —— are pushed together.
-fn fit_cells(clusters: &mut [Cluster], glyphs: &mut [ShapedGlyph]) {
-    let n = clusters.len();
-    for k in 0..n {
-        let c = &clusters[k];
-        if !matches!(c.first, '—' | '·') || c.first != c.last || c.g1 == c.g0 {
-            continue;
-        }
-        let prev = (k > 0).then(|| clusters[k - 1].last);
-        let next = (k + 1 < n).then(|| clusters[k + 1].first);
-        if !prev.is_some_and(is_cjk) && !next.is_some_and(is_cjk) {
-            continue;
-        }
-        // The font may shape —— as one cluster.
-        let count = (c.end - c.start) / c.first.len_utf8();
-        let unit = if c.first == '—' {
-            c.size
-        } else {
-            c.size * 0.5
-        };
-        let room = unit * count as f32 - c.width;
-        if room <= 0.0 {
-            continue;
-        }
-        let shift = match (c.first, prev == Some('—'), next == Some('—')) {
-            ('—', false, true) => room,
-            ('—', true, false) => 0.0,
-            _ => room / 2.0,
-        };
-        for g in &mut glyphs[c.g0..c.g1] {
-            g.dx += shift;
-        }
-        glyphs[c.g1 - 1].advance += room;
-        clusters[k].width += room;
-    }
 }
 
 /// The cost of a line stretched to the limit (`r` = 20).

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use rustybuzz::{Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
 
 use crate::fonts::{FaceId, FontSet};
-use crate::script::{is_cjk_punct, is_han};
+use crate::script::{is_cjk, is_cjk_punct, is_han};
 
 /// One glyph as shaped, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -277,5 +277,44 @@ impl<'a> Shaper<'a> {
         }
         self.halves[fi].insert(gid, h);
         h
+    }
+}
+
+/// In Chinese text the dash takes a full em (so —— is two) and the middle
+/// dot half an em (GB/T 15834), whatever the font's proportional advances;
+/// the ink is centred in its cell, and the halves of —— are pushed together.
+pub(super) fn fit_cells(clusters: &mut [Cluster], glyphs: &mut [ShapedGlyph]) {
+    let n = clusters.len();
+    for k in 0..n {
+        let c = &clusters[k];
+        if !matches!(c.first, '—' | '·') || c.first != c.last || c.g1 == c.g0 {
+            continue;
+        }
+        let prev = (k > 0).then(|| clusters[k - 1].last);
+        let next = (k + 1 < n).then(|| clusters[k + 1].first);
+        if !prev.is_some_and(is_cjk) && !next.is_some_and(is_cjk) {
+            continue;
+        }
+        // The font may shape —— as one cluster.
+        let count = (c.end - c.start) / c.first.len_utf8();
+        let unit = if c.first == '—' {
+            c.size
+        } else {
+            c.size * 0.5
+        };
+        let room = unit * count as f32 - c.width;
+        if room <= 0.0 {
+            continue;
+        }
+        let shift = match (c.first, prev == Some('—'), next == Some('—')) {
+            ('—', false, true) => room,
+            ('—', true, false) => 0.0,
+            _ => room / 2.0,
+        };
+        for g in &mut glyphs[c.g0..c.g1] {
+            g.dx += shift;
+        }
+        glyphs[c.g1 - 1].advance += room;
+        clusters[k].width += room;
     }
 }
