@@ -451,8 +451,6 @@ struct LineStart {
     gs: f64,
     gh: f64,
     avail: f64,
-    /// The prefix sums at `a`.
-    sums: [f64; 3],
 }
 
 /// A line's end, for [`Ctx::fit_to`]: the prefix sums there and the half
@@ -480,7 +478,6 @@ impl Ctx<'_> {
             gs,
             gh,
             avail,
-            sums: [self.pn[a], self.ps[a], self.ph[a]],
         }
     }
 
@@ -501,13 +498,14 @@ impl Ctx<'_> {
     /// [`Ctx::fit_from`] with the end's sums read once for all starts (the
     /// same values, subtracted in the same order).
     #[inline]
-    fn fit_to(st: &LineStart, e: &LineEnd) -> LineFit {
+    fn fit_to(&self, st: &LineStart, e: &LineEnd) -> LineFit {
+        let a = st.a;
         LineFit {
             t: e.t,
             avail: st.avail,
-            nat: e.sums[0] - st.sums[0] - st.gn,
-            stretch: e.sums[1] - st.sums[1] - st.gs,
-            shrink: e.sums[2] - st.sums[2] - st.gh,
+            nat: e.sums[0] - self.pn[a] - st.gn,
+            stretch: e.sums[1] - self.ps[a] - st.gs,
+            shrink: e.sums[2] - self.ph[a] - st.gh,
             end_shrink: e.end_shrink,
         }
     }
@@ -603,7 +601,7 @@ impl Ctx<'_> {
             for ai in (0..bi).rev() {
                 let st = &starts[ai];
                 let f = match &end {
-                    Some(e) if st.a < tb => Self::fit_to(st, e),
+                    Some(e) if st.a < tb => self.fit_to(st, e),
                     _ => self.fit_from(st, tb.max(st.a + 1)),
                 };
                 let min_width = f.nat - f.shrink - f.end_shrink;

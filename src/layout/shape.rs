@@ -47,6 +47,9 @@ pub struct Cluster {
     pub halves: Halves,
 }
 
+/// The largest run whose shaping buffer is kept for the next run.
+const SPARE_GLYPHS: usize = 4096;
+
 /// Shaping state for one thread: the book's faces and cached punctuation
 /// facts.
 pub struct Shaper<'a> {
@@ -257,7 +260,10 @@ impl<'a> Shaper<'a> {
                 clusters[k].halves = self.halves_of(fi, g.id, g.advance / scale);
             }
         }
-        self.spare = Some(out.clear());
+        // A paragraph's worth of room is kept; a huge run's is given back.
+        if out.len() <= SPARE_GLYPHS {
+            self.spare = Some(out.clear());
+        }
     }
 
     fn halves_of(&mut self, fi: usize, gid: u16, advance_units: f32) -> Halves {
