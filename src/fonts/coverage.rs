@@ -24,118 +24,214 @@ pub struct FaceText {
     chars: Vec<BTreeSet<char>>,
 }
 
-impl FaceText {
+/// Characters seen per face as bits by code point while the book's text is
+/// walked (a set insertion per character of a long book was the cost of
+/// the whole pass), made sets once at the end.
+struct Seen {
+    bits: Vec<Vec<u64>>,
+}
+
+impl Seen {
     fn new(fonts: &FontSet) -> Self {
-        FaceText {
-            fonts_len: fonts.faces.len(),
-            chars: vec![BTreeSet::new(); fonts.faces.len()],
+        let words = (char::MAX as usize + 1).div_ceil(64);
+        Seen {
+            bits: vec![vec![0; words]; fonts.faces.len()],
         }
     }
 
-    fn add(&mut self, face: FaceId, text: &str) {
-        debug_assert!(face.index() < self.fonts_len);
-        self.chars[face.index()].extend(text.chars().filter(|&c| needs_glyph(c)));
+    /// Notes `c` in `face`; whether it is new.
+    fn first(&mut self, face: FaceId, c: char) -> bool {
+        let (w, b) = (c as usize / 64, 1u64 << (c as usize % 64));
+        let bits = &mut self.bits[face.index()];
+        let new = bits[w] & b == 0;
+        bits[w] |= b;
+        new
     }
 
+    fn add(&mut self, face: FaceId, text: &str) {
+        let bits = &mut self.bits[face.index()];
+        for c in text.chars() {
+            let i = c as usize;
+            let (w, b) = (i / 64, 1u64 << (i % 64));
+            if bits[w] & b == 0 && needs_glyph(c) {
+                bits[w] |= b;
+            }
+        }
+    }
+
+    fn sets(self) -> Vec<BTreeSet<char>> {
+        self.bits
+            .into_iter()
+            .map(|bits| {
+                let mut set = BTreeSet::new();
+                for (w, &word) in bits.iter().enumerate() {
+                    let mut rest = word;
+                    while rest != 0 {
+                        let i = w * 64 + rest.trailing_zeros() as usize;
+                        set.extend(char::from_u32(i as u32));
+                        rest &= rest - 1;
+                    }
+                }
+                set
+            })
+            .collect()
+    }
+}
+
+impl FaceText {
     /// The characters set in `face`.
     pub fn of(&self, face: FaceId) -> &BTreeSet<char> {
+        debug_assert!(face.index() < self.fonts_len);
         &self.chars[face.index()]
     }
 }
 
 /// Every character of the book's own text, by the face that sets it.
 pub fn book_text(book: &Book, fonts: &FontSet) -> FaceText {
-    let mut t = FaceText::new(fonts);
-    walk(&mut book.clone(), fonts, &mut |face, s| t.add(face, s));
-    t
-}
-
-/// Calls `f` with every text of the book and the face that sets it: the
-/// metadata, titles, bylines, blocks, notes. A text set in several faces
-/// (a title: title page, contents, running head) is passed once for each.
-pub fn walk(book: &mut Book, fonts: &FontSet, f: &mut dyn FnMut(FaceId, &mut String)) {
-    let role = |r| fonts.role(r);
-    let m = &mut book.meta;
-    for r in [FontRole::Title, FontRole::RunningHead] {
-        f(role(r), &mut m.title);
-    }
-    // The cover draws the section name in the title face.
-    for s in m.section.iter_mut() {
-        f(role(FontRole::Title), s);
-    }
-    for s in [
-        &mut m.subtitle,
-        &mut m.section,
-        &mut m.publisher,
-        &mut m.date,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        f(role(FontRole::Body), s);
-    }
-    for e in &mut m.editors {
-        f(role(FontRole::Body), e);
-    }
-    for ch in &mut book.chapters {
-        // An untitled chapter's fallback title is generated text: the
-        // registry lists it.
-        for r in [FontRole::Title, FontRole::Body, FontRole::RunningHead] {
-            f(role(r), &mut ch.title);
-        }
-        // The byline: mark, authors and role, in the body face.
-        for s in ch.byline_mark.iter_mut().chain(ch.role.iter_mut()) {
-            f(role(FontRole::Body), s);
-        }
-        for a in &mut ch.authors {
-            f(role(FontRole::Body), a);
-            f(role(FontRole::Note), a);
-        }
-        blocks(&mut ch.blocks, role(FontRole::Body), fonts, f);
-        for n in &mut ch.footnotes {
-            blocks(&mut n.blocks, role(FontRole::Note), fonts, f);
-        }
-        if let Some(n) = &mut ch.note {
-            f(role(FontRole::Note), n);
-        }
+    let mut seen = Seen::new(fonts);
+    reading::walk(book, fonts, &mut |face, s| seen.add(face, s));
+    FaceText {
+        fonts_len: fonts.faces.len(),
+        chars: seen.sets(),
     }
 }
 
-type Visit<'a> = dyn FnMut(FaceId, &mut String) + 'a;
+/// The walk over every text of the book, written once for reading (`&`)
+/// and once for replacing (`&mut`, placeholders): reading the text of a
+/// long book needs no copy of it.
+macro_rules! book_walk {
+    ($name:ident, $($mut:tt)?) => {
+        mod $name {
+            use super::*;
 
-fn blocks(list: &mut [Block], face: FaceId, fonts: &FontSet, f: &mut Visit) {
-    for b in list {
-        match b {
-            Block::Paragraph { content, .. } => inlines(content, face, fonts, f),
-            Block::Heading { content, .. } => {
-                inlines(content, fonts.within(FontRole::Heading, face), fonts, f)
+            /// Calls `f` with every text of the book and the face that sets
+            /// it: the metadata, titles, bylines, blocks, notes. A text set
+            /// in several faces (a title: title page, contents, running
+            /// head) is passed once for each.
+            pub fn walk(
+                book: & $($mut)? Book,
+                fonts: &FontSet,
+                f: &mut dyn FnMut(FaceId, & $($mut)? String),
+            ) {
+                let role = |r| fonts.role(r);
+                let m = & $($mut)? book.meta;
+                for r in [FontRole::Title, FontRole::RunningHead] {
+                    f(role(r), & $($mut)? m.title);
+                }
+                // The cover draws the section name in the title face.
+                if let Some(s) = & $($mut)? m.section {
+                    f(role(FontRole::Title), s);
+                }
+                for s in [
+                    & $($mut)? m.subtitle,
+                    & $($mut)? m.section,
+                    & $($mut)? m.publisher,
+                    & $($mut)? m.date,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    f(role(FontRole::Body), s);
+                }
+                for e in & $($mut)? m.editors {
+                    f(role(FontRole::Body), e);
+                }
+                for ch in & $($mut)? book.chapters {
+                    // An untitled chapter's fallback title is generated
+                    // text: the registry lists it.
+                    for r in [FontRole::Title, FontRole::Body, FontRole::RunningHead] {
+                        f(role(r), & $($mut)? ch.title);
+                    }
+                    // The byline: mark, authors and role, in the body face.
+                    for s in (& $($mut)? ch.byline_mark)
+                        .into_iter()
+                        .chain(& $($mut)? ch.role)
+                    {
+                        f(role(FontRole::Body), s);
+                    }
+                    for a in & $($mut)? ch.authors {
+                        f(role(FontRole::Body), a);
+                        f(role(FontRole::Note), a);
+                    }
+                    blocks(& $($mut)? ch.blocks, role(FontRole::Body), fonts, f);
+                    for n in & $($mut)? ch.footnotes {
+                        blocks(& $($mut)? n.blocks, role(FontRole::Note), fonts, f);
+                    }
+                    if let Some(n) = & $($mut)? ch.note {
+                        f(role(FontRole::Note), n);
+                    }
+                }
             }
-            Block::Quote { blocks: inner, .. } => blocks(inner, face, fonts, f),
-            Block::List { items, .. } => items.iter_mut().for_each(|i| blocks(i, face, fonts, f)),
-            Block::Image { alt, .. } => f(fonts.within(FontRole::Note, face), alt),
-            Block::Code { text, .. } => f(face, text),
-            Block::Html { nodes, .. } => html_nodes(nodes, face, fonts, f),
-            Block::Rule { .. } => {}
+
+            type Visit<'a> = dyn FnMut(FaceId, & $($mut)? String) + 'a;
+
+            fn blocks(list: & $($mut)? [Block], face: FaceId, fonts: &FontSet, f: &mut Visit) {
+                for b in list {
+                    match b {
+                        Block::Paragraph { content, .. } => inlines(content, face, fonts, f),
+                        Block::Heading { content, .. } => {
+                            let inner = fonts.within(FontRole::Heading, face);
+                            inlines(content, inner, fonts, f)
+                        }
+                        Block::Quote { blocks: inner, .. } => blocks(inner, face, fonts, f),
+                        Block::List { items, .. } => {
+                            for i in items {
+                                blocks(i, face, fonts, f)
+                            }
+                        }
+                        Block::Image { alt, .. } => f(fonts.within(FontRole::Note, face), alt),
+                        Block::Code { text, .. } => f(face, text),
+                        Block::Html { nodes, .. } => html_nodes(nodes, face, fonts, f),
+                        Block::Rule { .. } => {}
+                    }
+                }
+            }
+
+            fn inlines(list: & $($mut)? [Inline], face: FaceId, fonts: &FontSet, f: &mut Visit) {
+                for i in list {
+                    match i {
+                        Inline::Text(s) | Inline::Code(s) => f(face, s),
+                        Inline::Strong(c) => {
+                            inlines(c, fonts.within(FontRole::Strong, face), fonts, f)
+                        }
+                        Inline::Emphasis(c) => {
+                            inlines(c, fonts.within(FontRole::Emphasis, face), fonts, f)
+                        }
+                        Inline::Link { content, .. } => inlines(content, face, fonts, f),
+                        Inline::Html(el, c) => {
+                            let inner = html_face(el, face, fonts);
+                            inlines(c, inner, fonts, f)
+                        }
+                        Inline::Image { alt, .. } => f(fonts.within(FontRole::Note, face), alt),
+                        Inline::FootnoteRef(_) | Inline::LineBreak => {}
+                    }
+                }
+            }
+
+            fn html_nodes(
+                nodes: & $($mut)? [crate::model::html::Node],
+                face: FaceId,
+                fonts: &FontSet,
+                f: &mut Visit,
+            ) {
+                for n in nodes {
+                    match n {
+                        crate::model::html::Node::Text(s) => f(face, s),
+                        crate::model::html::Node::Element(el, c) => {
+                            let inner = html_face(el, face, fonts);
+                            html_nodes(c, inner, fonts, f)
+                        }
+                    }
+                }
+            }
         }
-    }
+    };
 }
 
-fn inlines(list: &mut [Inline], face: FaceId, fonts: &FontSet, f: &mut Visit) {
-    for i in list {
-        match i {
-            Inline::Text(s) | Inline::Code(s) => f(face, s),
-            Inline::Strong(c) => inlines(c, fonts.within(FontRole::Strong, face), fonts, f),
-            Inline::Emphasis(c) => inlines(c, fonts.within(FontRole::Emphasis, face), fonts, f),
-            Inline::Link { content, .. } => inlines(content, face, fonts, f),
-            Inline::Html(el, c) => {
-                let inner = html_face(el, face, fonts);
-                inlines(c, inner, fonts, f)
-            }
-            Inline::Image { alt, .. } => f(fonts.within(FontRole::Note, face), alt),
-            Inline::FootnoteRef(_) | Inline::LineBreak => {}
-        }
-    }
-}
+book_walk!(reading,);
+book_walk!(replacing, mut);
+
+pub use replacing::walk;
 
 /// The face an HTML element's text is set in, inside text of `face`.
 fn html_face(el: &crate::model::html::Element, face: FaceId, fonts: &FontSet) -> FaceId {
@@ -147,20 +243,31 @@ fn html_face(el: &crate::model::html::Element, face: FaceId, fonts: &FontSet) ->
     }
 }
 
-fn html_nodes(
-    nodes: &mut [crate::model::html::Node],
-    face: FaceId,
-    fonts: &FontSet,
-    f: &mut Visit,
-) {
-    for n in nodes {
-        match n {
-            crate::model::html::Node::Text(s) => f(face, s),
-            crate::model::html::Node::Element(el, c) => {
-                let inner = html_face(el, face, fonts);
-                html_nodes(c, inner, fonts, f)
-            }
+/// The book's faces parsed once, to ask which characters a face and the
+/// fallbacks lack (parsing a face per question made the pass slow on books
+/// with many generated strings).
+struct Lookup<'f> {
+    faces: Vec<rustybuzz::ttf_parser::Face<'f>>,
+    fallbacks: Vec<usize>,
+}
+
+impl<'f> Lookup<'f> {
+    fn new(fonts: &'f FontSet) -> Self {
+        Lookup {
+            faces: fonts.ids().map(|id| fonts.face(id).face()).collect(),
+            fallbacks: fonts.fallbacks().map(|f| f.index()).collect(),
         }
+    }
+
+    /// Whether `c`, set in `id`, has no glyph there nor in the fallback
+    /// [`FontSet::face_for`] would take.
+    fn lacks(&self, id: FaceId, c: char) -> bool {
+        needs_glyph(c)
+            && self.faces[id.index()].glyph_index(c).is_none()
+            && !self
+                .fallbacks
+                .iter()
+                .any(|&f| self.faces[f].glyph_index(c).is_some())
     }
 }
 
@@ -168,11 +275,11 @@ fn html_nodes(
 /// them nor a fallback has, with those faces.
 fn missing_in_book(book: &Book, fonts: &FontSet) -> BTreeMap<char, Vec<FaceId>> {
     let text = book_text(book, fonts);
+    let lookup = Lookup::new(fonts);
     let mut missing: BTreeMap<char, Vec<FaceId>> = BTreeMap::new();
     for id in fonts.ids() {
-        let face = fonts.face(id).face();
         for &c in text.of(id) {
-            if face.glyph_index(c).is_none() && fonts.face_for(id, c) == id {
+            if lookup.lacks(id, c) {
                 missing.entry(c).or_default().push(id);
             }
         }
@@ -183,12 +290,13 @@ fn missing_in_book(book: &Book, fonts: &FontSet) -> BTreeMap<char, Vec<FaceId>> 
 /// Characters of generated strings that the face setting them and the
 /// fallbacks lack.
 fn missing_generated(book: &Book, fonts: &FontSet, texts: &Texts) -> BTreeSet<char> {
+    let lookup = Lookup::new(fonts);
+    let mut asked = Seen::new(fonts);
     let mut out = BTreeSet::new();
     for g in texts.registry(book) {
         let id = fonts.role(g.role);
-        let face = fonts.face(id);
-        for c in g.text.chars().filter(|&c| needs_glyph(c)) {
-            if !face.covers(c) && fonts.face_for(id, c) == id {
+        for c in g.text.chars() {
+            if asked.first(id, c) && lookup.lacks(id, c) {
                 out.insert(c);
             }
         }
@@ -265,11 +373,9 @@ pub const PLACEHOLDER: char = '\u{3013}';
 fn set_placeholders(book: &mut Book, fonts: &FontSet) -> BTreeSet<char> {
     let mut replaced = BTreeSet::new();
     let mut count = 0;
+    let lookup = Lookup::new(fonts);
     walk(book, fonts, &mut |id, s| {
-        let face = fonts.face(id).face();
-        let lacks = |c: char| {
-            needs_glyph(c) && face.glyph_index(c).is_none() && fonts.face_for(id, c) == id
-        };
+        let lacks = |c: char| lookup.lacks(id, c);
         if !s.chars().any(lacks) {
             return;
         }
@@ -372,15 +478,19 @@ const HINT: &str =
 
 /// Generated strings whose face lacks one of their characters.
 fn generated_diagnostics(book: &Book, fonts: &FontSet, texts: &Texts) -> Vec<Diagnostic> {
+    // Every string is gone through again, naming each, only when some
+    // character is missing.
+    if missing_generated(book, fonts, texts).is_empty() {
+        return Vec::new();
+    }
     let toml = book.root.join(BOOK_TOML);
     let mut seen = BTreeSet::new();
     let mut diags = Vec::new();
+    let lookup = Lookup::new(fonts);
     for g in texts.registry(book) {
         let id = fonts.role(g.role);
-        let face = fonts.face(id).face();
-        for c in g.text.chars().filter(|&c| needs_glyph(c)) {
-            let lacks = face.glyph_index(c).is_none() && fonts.face_for(id, c) == id;
-            if lacks && seen.insert((c, id, g.what.clone())) {
+        for c in g.text.chars() {
+            if lookup.lacks(id, c) && seen.insert((c, id, g.what.clone())) {
                 diags.push(Diagnostic::error_file(
                     &toml,
                     format!(

@@ -8,7 +8,7 @@ use super::galley::{
     El, ElKind, Galley, LineBox, Src, chapter_sid_base, line_el, space, structure,
 };
 use super::geometry::Geo;
-use super::para::{Align, ParaStyle, Piece, set_balanced, set_paragraph};
+use super::para::{Align, ParaStyle, Piece, SetLine, set_balanced, set_paragraph};
 use super::shape::Shaper;
 use super::{FaceId, Group, GroupKind, InlineTag, Role, Structure};
 use crate::model::{Block, Chapter, Inline, LinkTarget, SourcePos, block_text, offsets};
@@ -108,7 +108,11 @@ impl ChapterBuilder<'_, '_, '_> {
         let lines = set_paragraph(self.shaper, pieces, &para);
         let id = self.next_sid();
         let n = lines.len();
-        for (i, line) in lines.into_iter().enumerate() {
+        for (i, mut line) in lines.into_iter().enumerate() {
+            if !self.cx.record_lines {
+                // Its text is kept only for the record of lines.
+                line.text = String::new();
+            }
             // No lone first or last line of a paragraph at a page's edge.
             let bb = if i == 0 {
                 !self.keep
@@ -510,49 +514,87 @@ impl ChapterBuilder<'_, '_, '_> {
         );
     }
 
-    /// The chapter's footnotes, each set once: mark, then its text.
-    fn footnotes(&mut self) -> Vec<(Structure, Vec<super::para::SetLine>)> {
-        let geo = self.geo();
-        let ch = &self.cx.book.chapters[self.ci];
-        let style = self.cx.class.text.footnote;
-        let size = style.pt(geo.em);
-        let font = self.cx.face(style.role);
-        let mut out = Vec::new();
-        for (fi, f) in ch.footnotes.iter().enumerate() {
-            let mark = self.cx.texts.note_mark(self.ci, fi);
-            let mut pieces = vec![Piece::new(format!("{mark} "), font, size, None)];
-            for (bi, blk) in f.blocks.iter().enumerate() {
-                if bi > 0 {
-                    pieces.push(Piece::new("\n", font, size, None));
-                }
-                match blk {
-                    // Strong and emphasised text keep their faces and marks.
-                    Block::Paragraph { content, .. } => {
-                        let mut p = self.pieces(content, font, size, 0);
-                        p.iter_mut().for_each(|p| p.src = None);
-                        pieces.extend(p);
-                    }
-                    _ => {
-                        let text = block_text(blk);
-                        pieces.push(Piece::new(text.trim_end_matches('\n'), font, size, None));
-                    }
-                }
-            }
-            let para = ParaStyle {
-                measure: geo.measure,
-                indent: style.indent * size,
-                em: size,
-                align: style.align,
-            };
-            let lines = set_paragraph(self.shaper, &pieces, &para);
-            let id = self.next_sid();
-            out.push((structure(Role::Footnote, id), lines));
-        }
-        out
+    /// The chapter's footnotes, each set once (`lines`, from
+    /// [`footnote_lines`]), numbered after the body's elements.
+    fn footnotes(&mut self, lines: Vec<Vec<SetLine>>) -> Vec<(Structure, Vec<SetLine>)> {
+        lines
+            .into_iter()
+            .map(|l| (structure(Role::Footnote, self.next_sid()), l))
+            .collect()
     }
 }
 
-pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley {
+/// The lines of each footnote of chapter `ci`: mark, then its text.
+fn footnote_lines(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Vec<Vec<SetLine>> {
+    let geo = cx.geo;
+    let ch = &cx.book.chapters[ci];
+    let style = cx.class.text.footnote;
+    let size = style.pt(geo.em);
+    let font = cx.face(style.role);
+    let pb = PieceBuilder { cx, ci, ch };
+    let mut out = Vec::with_capacity(ch.footnotes.len());
+    for (fi, f) in ch.footnotes.iter().enumerate() {
+        let mark = cx.texts.note_mark(ci, fi);
+        let mut pieces = vec![Piece::new(format!("{mark} "), font, size, None)];
+        for (bi, blk) in f.blocks.iter().enumerate() {
+            if bi > 0 {
+                pieces.push(Piece::new("\n", font, size, None));
+            }
+            match blk {
+                // Strong and emphasised text keep their faces and marks.
+                Block::Paragraph { content, .. } => {
+                    let from = pieces.len();
+                    pb.push(content, (font, size, false), &mut 0, &mut pieces);
+                    pieces[from..].iter_mut().for_each(|p| p.src = None);
+                }
+                _ => {
+                    let text = block_text(blk);
+                    pieces.push(Piece::new(text.trim_end_matches('\n'), font, size, None));
+                }
+            }
+        }
+        let para = ParaStyle {
+            measure: geo.measure,
+            indent: style.indent * size,
+            em: size,
+            align: style.align,
+        };
+        out.push(set_paragraph(shaper, &pieces, &para));
+    }
+    out
+}
+
+/// Builds chapter `ci`'s galley. With `notes_beside`, its footnotes are
+/// set on a thread of their own while the body is set (a book of fewer
+/// chapters than cores); the galley is the same either way.
+pub(super) fn chapter_galley(
+    cx: &Ctx,
+    ci: usize,
+    shaper: &mut Shaper,
+    notes_beside: bool,
+) -> Galley {
+    if !notes_beside || cx.book.chapters[ci].footnotes.is_empty() {
+        let (b, title) = chapter_body(cx, ci, shaper);
+        let lines = footnote_lines(cx, ci, b.shaper);
+        return finish_galley(b, title, lines);
+    }
+    std::thread::scope(|s| {
+        let notes = s.spawn(|| {
+            let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
+            footnote_lines(cx, ci, &mut shaper)
+        });
+        let (b, title) = chapter_body(cx, ci, shaper);
+        let lines = notes.join().expect("footnote thread");
+        finish_galley(b, title, lines)
+    })
+}
+
+/// The opening, the body and the author note of chapter `ci`.
+fn chapter_body<'c, 's, 'f>(
+    cx: &'c Ctx<'c>,
+    ci: usize,
+    shaper: &'s mut Shaper<'f>,
+) -> (ChapterBuilder<'c, 's, 'f>, String) {
     let ch = &cx.book.chapters[ci];
     let title = cx.texts.chapter_title(ci).to_string();
     let mut b = ChapterBuilder {
@@ -581,7 +623,12 @@ pub(super) fn chapter_galley(cx: &Ctx, ci: usize, shaper: &mut Shaper) -> Galley
     if let Some(note) = &ch.note {
         b.author_note(note);
     }
-    let footnotes = b.footnotes();
+    (b, title)
+}
+
+fn finish_galley(mut b: ChapterBuilder, title: String, notes: Vec<Vec<SetLine>>) -> Galley {
+    let footnotes = b.footnotes(notes);
+    b.els.shrink_to_fit();
     Galley {
         els: b.els,
         footnotes,

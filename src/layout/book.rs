@@ -20,13 +20,23 @@ struct BodyPage {
     chapter: usize,
     range: std::ops::Range<usize>,
     kind: PageKind,
+    /// The footnotes its elements refer to, in order.
+    refs: Vec<usize>,
 }
 
 /// Lays out the book into pages. `cover` is the cover image's pixel size.
 pub fn typeset(cx: &Ctx, cover: Option<(u32, u32)>) -> Document {
-    let galleys = layout_chapters(cx);
+    let mut galleys = layout_chapters(cx);
     let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
     let (body, chapter_first_page) = body_pages(cx, &galleys);
+    // How many pages show each footnote (one, unless a note is referred to
+    // from two pages): its runs move to the last of them.
+    let mut uses: Vec<Vec<u32>> = galleys.iter().map(|g| vec![0; g.footnotes.len()]).collect();
+    for bp in &body {
+        for &f in &bp.refs {
+            uses[bp.chapter][f] += 1;
+        }
+    }
     let mut doc = Document {
         width: cx.geo.pw,
         height: cx.geo.ph,
@@ -43,7 +53,14 @@ pub fn typeset(cx: &Ctx, cover: Option<(u32, u32)>) -> Document {
     };
     let front = front_matter(cx, &mut shaper, cover, &chapter_first_page, &mut doc);
     for (bi, bp) in body.iter().enumerate() {
-        body_page(cx, &mut shaper, &galleys, (front + bi, bi), bp, &mut doc);
+        let ci = bp.chapter;
+        let g = (&mut galleys[ci], &mut uses[ci][..]);
+        body_page(cx, &mut shaper, g, (front + bi, bi), bp, &mut doc);
+        if body.get(bi + 1).is_none_or(|next| next.chapter != ci) {
+            // The chapter is placed: what is left of its galley goes.
+            galleys[ci].els = Vec::new();
+            galleys[ci].footnotes = Vec::new();
+        }
     }
     resolve_anchors(&mut doc);
     doc.notdef = doc
@@ -103,6 +120,7 @@ fn body_pages(cx: &Ctx, galleys: &[Galley]) -> (Vec<BodyPage>, Vec<usize>) {
                 chapter: ci,
                 range: 0..0,
                 kind: PageKind::Blank,
+                refs: Vec::new(),
             });
         }
         chapter_first_page.push(body.len());
@@ -118,10 +136,12 @@ fn body_pages(cx: &Ctx, galleys: &[Galley]) -> (Vec<BodyPage>, Vec<usize>) {
             } else {
                 PageKind::Body
             };
+            let refs = super::notes::referred(&g.els[range.clone()], g.footnotes.len());
             body.push(BodyPage {
                 chapter: ci,
                 range,
                 kind,
+                refs,
             });
         }
     }
@@ -142,7 +162,7 @@ fn front_matter(
         style: class.folios.front,
         number: n as u32 + 1,
     };
-    let toc = class
+    let mut toc = class
         .has(FrontPart::Contents)
         .then(|| contents_galley(cx, shaper));
     let toc_pages = toc
@@ -161,7 +181,7 @@ fn front_matter(
                 doc.pages.push(page);
             }
             FrontPart::Contents => {
-                if let Some(toc) = &toc {
+                if let Some(toc) = &mut toc {
                     let front = front_len(cx, toc_pages.len());
                     contents_pages(
                         cx,
@@ -231,7 +251,7 @@ fn cover_page(cx: &Ctx, cover: Option<(u32, u32)>, label: PageLabel) -> Page {
 fn contents_pages(
     cx: &Ctx,
     shaper: &mut Shaper,
-    toc: &Galley,
+    toc: &mut Galley,
     toc_pages: &[std::ops::Range<usize>],
     at: (&[usize], usize),
     doc: &mut Document,
@@ -246,8 +266,9 @@ fn contents_pages(
         };
         let mut page = blank(PageKind::Contents, label);
         let left = cx.geo.left(idx);
-        let els = &toc.els[range.clone()];
-        place_elements(els, &cx.geo, left, idx, &mut page, &mut doc.lines);
+        let els = &mut toc.els[range.clone()];
+        let lines = cx.record_lines.then_some(&mut doc.lines);
+        place_elements(els, &cx.geo, left, idx, &mut page, lines);
         let tp = TocPage {
             toc,
             range: range.clone(),
@@ -269,7 +290,7 @@ fn contents_pages(
 fn body_page(
     cx: &Ctx,
     shaper: &mut Shaper,
-    galleys: &[Galley],
+    (g, uses): (&mut Galley, &mut [u32]),
     at: (usize, usize),
     bp: &BodyPage,
     doc: &mut Document,
@@ -281,22 +302,19 @@ fn body_page(
         number: bi as u32 + 1,
     };
     let mut page = blank(bp.kind, label);
-    let g = &galleys[bp.chapter];
     let left = geo.left(idx);
-    let els = &g.els[bp.range.clone()];
-    place_elements(els, geo, left, idx, &mut page, &mut doc.lines);
-    let refs = super::notes::referred(els, g.footnotes.len());
-    let note_style = &cx.class.text.footnote;
-    super::notes::place(
-        &refs,
-        g,
-        note_style,
-        geo,
-        left,
+    let els = &mut g.els[bp.range.clone()];
+    let lines = cx.record_lines.then_some(&mut doc.lines);
+    place_elements(els, geo, left, idx, &mut page, lines);
+    let at = super::notes::At {
+        page: &mut page,
         idx,
-        &mut page,
-        &mut doc.lines,
-    );
+        left,
+    };
+    let lines = cx.record_lines.then_some(&mut doc.lines);
+    let style = &cx.class.text.footnote;
+    super::notes::place(&bp.refs, (g, uses), style, geo, at, lines);
+    let els = &g.els[bp.range.clone()];
     if bp.kind == PageKind::Body {
         furniture(cx, shaper, (&g.title, left, idx), &mut page);
     }
@@ -310,6 +328,10 @@ fn body_page(
         });
     }
     doc.page_map.pages.push(page_start(cx, bp, els, &label));
+    // Every page is kept until the PDF is written: no room to spare.
+    page.runs.shrink_to_fit();
+    page.links.shrink_to_fit();
+    page.dots.shrink_to_fit();
     doc.pages.push(page);
 }
 
@@ -362,15 +384,17 @@ fn page_start(cx: &Ctx, bp: &BodyPage, els: &[super::galley::El], label: &PageLa
 /// result is in chapter order whatever the scheduling.
 fn layout_chapters(cx: &Ctx) -> Vec<Galley> {
     let n = cx.book.chapters.len();
-    let threads = std::thread::available_parallelism()
+    let cores = std::thread::available_parallelism()
         .map(|t| t.get())
         .unwrap_or(1)
-        .clamp(1, 8)
-        .min(n.max(1));
+        .clamp(1, 8);
+    let threads = cores.min(n.max(1));
     if threads <= 1 {
+        // A core left over sets a chapter's footnotes beside its body.
+        let beside = cores > n;
         let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
         return (0..n)
-            .map(|ci| chapter_galley(cx, ci, &mut shaper))
+            .map(|ci| chapter_galley(cx, ci, &mut shaper, beside))
             .collect();
     }
     let mut out: Vec<Option<Galley>> = (0..n).map(|_| None).collect();
@@ -381,7 +405,7 @@ fn layout_chapters(cx: &Ctx) -> Vec<Galley> {
                     let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
                     (t..n)
                         .step_by(threads)
-                        .map(|ci| (ci, chapter_galley(cx, ci, &mut shaper)))
+                        .map(|ci| (ci, chapter_galley(cx, ci, &mut shaper, false)))
                         .collect::<Vec<_>>()
                 })
             })

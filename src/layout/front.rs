@@ -37,9 +37,9 @@ pub(super) fn title_page(cx: &Ctx, shaper: &mut Shaper, idx: usize, page: &mut P
             em: size,
             align: style.align,
         };
-        for line in set_balanced(shaper, &pieces, &para, &|t| cx.word_breaks(t)) {
+        for mut line in set_balanced(shaper, &pieces, &para, &|t| cx.word_breaks(t)) {
             *y += size * style.leading;
-            emit_line(&line, left, *y, Some(Structure { role, id: sid }), page);
+            emit_line(&mut line, left, *y, Some(Structure { role, id: sid }), page);
         }
         sid += 1;
         *y += gap;
@@ -233,9 +233,9 @@ fn page_number(
     let (number, baseline, left, text_end) = at;
     let geo = &cx.geo;
     let font = cx.face(cx.class.text.contents_entry.role);
-    let nl = single_line(shaper, number, font, geo.em, geo.measure, Align::Right);
+    let mut nl = single_line(shaper, number, font, geo.em, geo.measure, Align::Right);
     let num_x = nl.first().map(|l| l.x_start).unwrap_or(geo.measure);
-    if let Some(l) = nl.first() {
+    if let Some(l) = nl.first_mut() {
         let st = Structure {
             role: Role::TocItem,
             id: contents_entry_sid(ci),

@@ -66,7 +66,7 @@ pub(super) fn running_head(
         }
     }
     let baseline = geo.block_top - geo.pitch * HEAD_RAISE;
-    if let Some(line) = lines.first() {
+    if let Some(line) = lines.first_mut() {
         emit_line(line, left, baseline, None, page);
     }
     let y = baseline + size * 0.45;
@@ -91,9 +91,9 @@ pub(super) fn folio(
     let (style, font) = style;
     let size = style.pt(geo.em);
     let left = geo.left(idx);
-    let lines = single_line(shaper, text, font, size, geo.measure, style.align);
+    let mut lines = single_line(shaper, text, font, size, geo.measure, style.align);
     let baseline = geo.block_top + geo.block_h + geo.pitch * FOLIO_DROP;
-    if let Some(line) = lines.first() {
+    if let Some(line) = lines.first_mut() {
         emit_line(line, left, baseline, None, page);
     }
 }

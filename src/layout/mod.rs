@@ -289,6 +289,9 @@ pub struct Ctx<'a> {
     pub texts: &'a crate::script::generated::Texts,
     pub assets: &'a crate::assets::Assets,
     geo: geometry::Geo,
+    /// Whether [`Document::lines`] is filled (for inspection; a build
+    /// does without).
+    pub record_lines: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -306,6 +309,7 @@ impl<'a> Ctx<'a> {
             texts: ctx.texts,
             assets: ctx.assets,
             geo: geometry::Geo::new(class, ascent),
+            record_lines: true,
         }
     }
 

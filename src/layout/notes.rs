@@ -18,22 +18,29 @@ pub(super) fn gap(geo: &Geo) -> f32 {
     geo.pitch
 }
 
+/// Where footnotes are placed: the page, its index and the text block's
+/// left edge.
+pub(super) struct At<'p> {
+    pub page: &'p mut Page,
+    pub idx: usize,
+    pub left: f32,
+}
+
 /// Footnotes referred to by `refs` (in order), at the foot of the text
-/// block.
-#[allow(clippy::too_many_arguments)]
+/// block. `uses` counts the pages still to show each note: a note's runs
+/// move to the last page that shows it, earlier ones get copies.
 pub(super) fn place(
     refs: &[usize],
-    g: &Galley,
+    (g, uses): (&mut Galley, &mut [u32]),
     style: &TextStyle,
     geo: &Geo,
-    left: f32,
-    page_idx: usize,
-    page: &mut Page,
-    lines: &mut Vec<LineRecord>,
+    at: At,
+    mut lines: Option<&mut Vec<LineRecord>>,
 ) {
     if refs.is_empty() {
         return;
     }
+    let At { page, idx, left } = at;
     let (size, fp) = size_and_pitch(style, geo);
     let total: f32 = refs
         .iter()
@@ -49,25 +56,35 @@ pub(super) fn place(
         width: 0.5,
     });
     for &f in refs {
-        let (structure, set) = &g.footnotes[f];
-        for line in set {
+        uses[f] = uses[f].saturating_sub(1);
+        let mut copy;
+        let (structure, set) = if uses[f] == 0 {
+            let (st, set) = &mut g.footnotes[f];
+            (*st, set)
+        } else {
+            copy = g.footnotes[f].1.clone();
+            (g.footnotes[f].0, &mut copy)
+        };
+        for line in set.iter_mut() {
             let baseline = y + geo.baseline_in(fp, size);
-            emit_line(line, left, baseline, Some(*structure), page);
-            lines.push(LineRecord {
-                page: page_idx,
-                role: Role::Footnote,
-                left,
-                measure: geo.measure,
-                x_start: left + line.x_start,
-                x_end: left + line.x_end,
-                baseline,
-                justified: line.justified,
-                first: line.first,
-                last: line.last,
-                indent: 0.0,
-                em: size,
-                text: line.text.clone(),
-            });
+            emit_line(line, left, baseline, Some(structure), page);
+            if let Some(lines) = lines.as_deref_mut() {
+                lines.push(LineRecord {
+                    page: idx,
+                    role: Role::Footnote,
+                    left,
+                    measure: geo.measure,
+                    x_start: left + line.x_start,
+                    x_end: left + line.x_end,
+                    baseline,
+                    justified: line.justified,
+                    first: line.first,
+                    last: line.last,
+                    indent: 0.0,
+                    em: size,
+                    text: std::mem::take(&mut line.text),
+                });
+            }
             y += fp;
         }
     }

@@ -79,21 +79,23 @@ fn fill(els: &[El], start: usize, fn_heights: &[f32], fn_gap: f32, geo: &Geo) ->
     end
 }
 
-/// Places elements from the top of the text block.
+/// Places elements from the top of the text block. Their glyph runs move
+/// to the page (each element is placed once); `lines`, when given, gets a
+/// record of each line.
 pub(super) fn place_elements(
-    els: &[El],
+    els: &mut [El],
     geo: &Geo,
     left: f32,
     page_idx: usize,
     page: &mut Page,
-    lines: &mut Vec<LineRecord>,
+    mut lines: Option<&mut Vec<LineRecord>>,
 ) {
     let mut y = geo.block_top;
     for e in els {
         if let Some(a) = &e.anchor {
             page.anchors.push((a.clone(), y));
         }
-        match &e.kind {
+        match &mut e.kind {
             ElKind::Line {
                 line,
                 dx,
@@ -103,7 +105,7 @@ pub(super) fn place_elements(
                 structure,
             } => {
                 let baseline = y + geo.baseline_in(e.h, line.max_size);
-                let x0 = left + dx;
+                let x0 = left + *dx;
                 emit_line(line, x0, baseline, Some(*structure), page);
                 for (lx0, lx1, target) in &line.links {
                     page.links.push(Link {
@@ -113,21 +115,23 @@ pub(super) fn place_elements(
                         description: target.description(),
                     });
                 }
-                lines.push(LineRecord {
-                    page: page_idx,
-                    role: structure.role,
-                    left: x0,
-                    measure: *measure,
-                    x_start: x0 + line.x_start,
-                    x_end: x0 + line.x_end,
-                    baseline,
-                    justified: line.justified,
-                    first: line.first,
-                    last: line.last,
-                    indent: *indent,
-                    em: *em,
-                    text: line.text.clone(),
-                });
+                if let Some(lines) = lines.as_deref_mut() {
+                    lines.push(LineRecord {
+                        page: page_idx,
+                        role: structure.role,
+                        left: x0,
+                        measure: *measure,
+                        x_start: x0 + line.x_start,
+                        x_end: x0 + line.x_end,
+                        baseline,
+                        justified: line.justified,
+                        first: line.first,
+                        last: line.last,
+                        indent: *indent,
+                        em: *em,
+                        text: std::mem::take(&mut line.text),
+                    });
+                }
             }
             ElKind::Space => {}
             ElKind::Image {
@@ -139,8 +143,8 @@ pub(super) fn place_elements(
             } => {
                 page.images.push(PlacedImage {
                     source: ImageSource::File(path.clone()),
-                    x: left + (geo.measure - width) / 2.0,
-                    y: y + (e.h - height) / 2.0,
+                    x: left + (geo.measure - *width) / 2.0,
+                    y: y + (e.h - *height) / 2.0,
                     width: *width,
                     height: *height,
                     clip: None,
@@ -169,21 +173,22 @@ pub(super) fn place_elements(
 const DOT_DROP: f32 = 0.28;
 const DOT_RADIUS: f32 = 0.075;
 
+/// Puts the line's runs on the page (they move: a line is shown once).
 pub(super) fn emit_line(
-    line: &SetLine,
+    line: &mut SetLine,
     x0: f32,
     baseline: f32,
     structure: Option<Structure>,
     page: &mut Page,
 ) {
-    for r in &line.runs {
+    for r in std::mem::take(&mut line.runs) {
         let run = GlyphRun {
             font: r.font,
             size: r.size,
             x: x0 + r.x,
             y: baseline - r.raise,
-            glyphs: r.glyphs.clone(),
-            text: r.text.clone(),
+            glyphs: r.glyphs,
+            text: r.text,
             structure: r.structure.or(structure),
             inline: r.inline,
         };

@@ -4,7 +4,7 @@
 //! opportunities, then justified lines of positioned glyph runs.
 
 use super::glue::{Glue, glues};
-use super::shape::{Cluster, ShapedGlyph, Shaper};
+use super::shape::{Cluster, ShapedGlyph, Shaper, fit_cells};
 use super::{Glyph, InlineTag, Structure};
 use crate::fonts::FaceId;
 use crate::script::{break_opportunities, is_cjk, no_end, no_start};
@@ -419,44 +419,8 @@ struct Source<'a> {
     counted: std::cell::Cell<(usize, usize)>,
 }
 
-/// In Chinese text the dash takes a full em (so —— is two) and the middle
-/// dot half an em (GB/T 15834), whatever the font's proportional advances;
-/// the ink is centred in its cell, and the halves of —— are pushed together.
-fn fit_cells(clusters: &mut [Cluster], glyphs: &mut [ShapedGlyph]) {
-    let n = clusters.len();
-    for k in 0..n {
-        let c = &clusters[k];
-        if !matches!(c.first, '—' | '·') || c.first != c.last || c.g1 == c.g0 {
-            continue;
-        }
-        let prev = (k > 0).then(|| clusters[k - 1].last);
-        let next = (k + 1 < n).then(|| clusters[k + 1].first);
-        if !prev.is_some_and(is_cjk) && !next.is_some_and(is_cjk) {
-            continue;
-        }
-        // The font may shape —— as one cluster.
-        let count = (c.end - c.start) / c.first.len_utf8();
-        let unit = if c.first == '—' {
-            c.size
-        } else {
-            c.size * 0.5
-        };
-        let room = unit * count as f32 - c.width;
-        if room <= 0.0 {
-            continue;
-        }
-        let shift = match (c.first, prev == Some('—'), next == Some('—')) {
-            ('—', false, true) => room,
-            ('—', true, false) => 0.0,
-            _ => room / 2.0,
-        };
-        for g in &mut glyphs[c.g0..c.g1] {
-            g.dx += shift;
-        }
-        glyphs[c.g1 - 1].advance += room;
-        clusters[k].width += room;
-    }
-}
+/// The cost of a line stretched to the limit (`r` = 20).
+const CAPPED: f64 = 800_000.0;
 
 struct Ctx<'a> {
     clusters: &'a [Cluster],
@@ -489,6 +453,15 @@ struct LineStart {
     avail: f64,
 }
 
+/// A line's end, for [`Ctx::fit_to`]: the prefix sums there and the half
+/// em its last mark may give up.
+#[derive(Clone, Copy)]
+struct LineEnd {
+    t: usize,
+    sums: [f64; 3],
+    end_shrink: f64,
+}
+
 impl Ctx<'_> {
     fn line_start(&self, a: usize) -> LineStart {
         // (The paragraph's end is a candidate too, never a line's start.)
@@ -505,6 +478,35 @@ impl Ctx<'_> {
             gs,
             gh,
             avail,
+        }
+    }
+
+    fn line_end(&self, t: usize) -> LineEnd {
+        let last = &self.clusters[t - 1];
+        let end_shrink = if last.halves.right_empty {
+            0.5 * last.size as f64
+        } else {
+            0.0
+        };
+        LineEnd {
+            t,
+            sums: [self.pn[t], self.ps[t], self.ph[t]],
+            end_shrink,
+        }
+    }
+
+    /// [`Ctx::fit_from`] with the end's sums read once for all starts (the
+    /// same values, subtracted in the same order).
+    #[inline]
+    fn fit_to(&self, st: &LineStart, e: &LineEnd) -> LineFit {
+        let a = st.a;
+        LineFit {
+            t: e.t,
+            avail: st.avail,
+            nat: e.sums[0] - self.pn[a] - st.gn,
+            stretch: e.sums[1] - self.ps[a] - st.gs,
+            shrink: e.sums[2] - self.ph[a] - st.gh,
+            end_shrink: e.end_shrink,
         }
     }
 
@@ -546,6 +548,12 @@ impl Ctx<'_> {
                 return Some(0.0);
             }
             if f.stretch > 0.0 {
+                // A line this short is at the cap whatever the rounding of
+                // the division (which the shorter half of all candidate
+                // lines would otherwise pay for).
+                if need >= 20.0 * f.stretch * (1.0 + 1e-9) {
+                    return Some(CAPPED);
+                }
                 let r = (need / f.stretch).min(20.0);
                 return Some(100.0 * r * r * r);
             }
@@ -577,8 +585,11 @@ impl Ctx<'_> {
         let starts: Vec<LineStart> = cands.iter().map(|&a| self.line_start(a)).collect();
         let mut best = vec![f64::INFINITY; cands.len()];
         let mut prev = vec![usize::MAX; cands.len()];
+        let limit = self.style.measure as f64 + 1e-3;
         best[0] = 0.0;
         for bi in 1..cands.len() {
+            // The best way to reach `bi` so far, in registers.
+            let (mut best_b, mut prev_b) = (f64::INFINITY, usize::MAX);
             let b = cands[bi];
             let last = b == n;
             // The line's end without trailing spaces, as `fit` finds it.
@@ -586,15 +597,21 @@ impl Ctx<'_> {
             while tb > 0 && self.space[tb - 1] {
                 tb -= 1;
             }
+            let end = (tb > 0).then(|| self.line_end(tb));
             for ai in (0..bi).rev() {
                 let st = &starts[ai];
-                let f = self.fit_from(st, tb.max(st.a + 1));
+                let f = match &end {
+                    Some(e) if st.a < tb => self.fit_to(st, e),
+                    _ => self.fit_from(st, tb.max(st.a + 1)),
+                };
                 let min_width = f.nat - f.shrink - f.end_shrink;
-                let too_long = min_width > self.style.measure as f64 + 1e-3;
+                let too_long = min_width > limit;
                 if too_long && !(emergency && ai + 1 == bi) {
                     break;
                 }
-                if best[ai].is_infinite() {
+                // A line costs at least 100 (`(10 + c)²`, c ≥ 0): a start
+                // that cannot beat the best so far even so is not costed.
+                if best[ai].is_infinite() || best[ai] + 100.0 >= best_b {
                     continue;
                 }
                 let Some(mut c) = self.cost(&f, last, emergency) else {
@@ -604,11 +621,13 @@ impl Ctx<'_> {
                     c += 3000.0;
                 }
                 let d = best[ai] + (10.0 + c) * (10.0 + c);
-                if d < best[bi] {
-                    best[bi] = d;
-                    prev[bi] = ai;
+                if d < best_b {
+                    best_b = d;
+                    prev_b = ai;
                 }
             }
+            best[bi] = best_b;
+            prev[bi] = prev_b;
         }
         let last = cands.len() - 1;
         if best[last].is_infinite() {
@@ -743,6 +762,13 @@ impl Ctx<'_> {
                 width: ((if k + 1 < t { xs[k + 1 - a] } else { width_end }) - xs[k - a]) as f32,
             };
             self.place_cluster(k, placed, src, &mut line);
+        }
+        // A book's lines are all kept until they are placed on pages: the
+        // runs give back what growing them reserved.
+        line.runs.shrink_to_fit();
+        for r in &mut line.runs {
+            r.glyphs.shrink_to_fit();
+            r.text.shrink_to_fit();
         }
         line
     }

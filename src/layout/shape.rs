@@ -7,10 +7,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use rustybuzz::{Face, Language, UnicodeBuffer};
+use rustybuzz::{Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
 
 use crate::fonts::{FaceId, FontSet};
-use crate::script::{is_cjk_punct, is_han};
+use crate::script::{is_cjk, is_cjk_punct, is_han};
 
 /// One glyph as shaped, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,6 +47,9 @@ pub struct Cluster {
     pub halves: Halves,
 }
 
+/// The largest run whose shaping buffer is kept for the next run.
+const SPARE_GLYPHS: usize = 4096;
+
 /// Shaping state for one thread: the book's faces and cached punctuation
 /// facts.
 pub struct Shaper<'a> {
@@ -60,6 +63,11 @@ pub struct Shaper<'a> {
     lang: Language,
     /// Faces from this index on are fallbacks.
     fallback_start: usize,
+    /// Shaping plans by face, direction and script: what `rustybuzz::shape`
+    /// would compile anew for every run (the language is the shaper's).
+    plans: HashMap<(usize, Direction, Option<Script>), ShapePlan>,
+    /// A buffer kept between runs, for its allocation.
+    spare: Option<UnicodeBuffer>,
 }
 
 impl<'a> Shaper<'a> {
@@ -80,6 +88,8 @@ impl<'a> Shaper<'a> {
             faces,
             upem,
             lang: Language::from_str("zh-Hans").expect("valid language tag"),
+            plans: HashMap::new(),
+            spare: None,
         }
     }
 
@@ -88,6 +98,7 @@ impl<'a> Shaper<'a> {
     pub fn language(mut self, tag: &str) -> Self {
         let lang = crate::script::shaping_language(tag);
         self.lang = Language::from_str(lang).expect("valid language tag");
+        self.plans.clear();
         self
     }
 
@@ -173,11 +184,20 @@ impl<'a> Shaper<'a> {
         }
         let fi = font.index();
         let scale = size / self.upem[fi];
-        let mut buf = UnicodeBuffer::new();
+        let mut buf = self.spare.take().unwrap_or_default();
         buf.push_str(text);
         buf.set_language(self.lang.clone());
         buf.guess_segment_properties();
-        let out = rustybuzz::shape(&self.faces[fi], &[], buf);
+        // The plan `rustybuzz::shape` would make: the guessed script stays
+        // unset when the text has none (digits, punctuation).
+        let script = Some(buf.script()).filter(|&s| s != rustybuzz::script::UNKNOWN);
+        let face = &self.faces[fi];
+        let lang = &self.lang;
+        let plan = self
+            .plans
+            .entry((fi, buf.direction(), script))
+            .or_insert_with(|| ShapePlan::new(face, buf.direction(), script, Some(lang), &[]));
+        let out = rustybuzz::shape_with_plan(face, plan, buf);
         let infos = out.glyph_infos();
         let pos = out.glyph_positions();
         let first_cluster = clusters.len();
@@ -240,6 +260,10 @@ impl<'a> Shaper<'a> {
                 clusters[k].halves = self.halves_of(fi, g.id, g.advance / scale);
             }
         }
+        // A paragraph's worth of room is kept; a huge run's is given back.
+        if out.len() <= SPARE_GLYPHS {
+            self.spare = Some(out.clear());
+        }
     }
 
     fn halves_of(&mut self, fi: usize, gid: u16, advance_units: f32) -> Halves {
@@ -259,5 +283,44 @@ impl<'a> Shaper<'a> {
         }
         self.halves[fi].insert(gid, h);
         h
+    }
+}
+
+/// In Chinese text the dash takes a full em (so —— is two) and the middle
+/// dot half an em (GB/T 15834), whatever the font's proportional advances;
+/// the ink is centred in its cell, and the halves of —— are pushed together.
+pub(super) fn fit_cells(clusters: &mut [Cluster], glyphs: &mut [ShapedGlyph]) {
+    let n = clusters.len();
+    for k in 0..n {
+        let c = &clusters[k];
+        if !matches!(c.first, '—' | '·') || c.first != c.last || c.g1 == c.g0 {
+            continue;
+        }
+        let prev = (k > 0).then(|| clusters[k - 1].last);
+        let next = (k + 1 < n).then(|| clusters[k + 1].first);
+        if !prev.is_some_and(is_cjk) && !next.is_some_and(is_cjk) {
+            continue;
+        }
+        // The font may shape —— as one cluster.
+        let count = (c.end - c.start) / c.first.len_utf8();
+        let unit = if c.first == '—' {
+            c.size
+        } else {
+            c.size * 0.5
+        };
+        let room = unit * count as f32 - c.width;
+        if room <= 0.0 {
+            continue;
+        }
+        let shift = match (c.first, prev == Some('—'), next == Some('—')) {
+            ('—', false, true) => room,
+            ('—', true, false) => 0.0,
+            _ => room / 2.0,
+        };
+        for g in &mut glyphs[c.g0..c.g1] {
+            g.dx += shift;
+        }
+        glyphs[c.g1 - 1].advance += room;
+        clusters[k].width += room;
     }
 }

@@ -44,9 +44,14 @@ impl PdfEdition {
         PdfEdition { options, class }
     }
 
-    /// Typesets the book (without writing it).
+    /// Typesets the book (without writing it), with a record of its lines.
     pub fn typeset(&self, ctx: &RenderContext) -> Document {
-        let cx = layout::Ctx::new(ctx, &self.class);
+        self.typeset_with(ctx, true)
+    }
+
+    fn typeset_with(&self, ctx: &RenderContext, record_lines: bool) -> Document {
+        let mut cx = layout::Ctx::new(ctx, &self.class);
+        cx.record_lines = record_lines;
         let cover = &ctx.assets.cover;
         layout::typeset(&cx, Some((cover.width, cover.height)))
     }
@@ -70,7 +75,7 @@ impl Edition for PdfEdition {
     /// serialisation, font subsetting and compression) can then run while
     /// the EPUB is made.
     fn render_split<'a>(&'a self, ctx: &RenderContext<'a>) -> Result<Split<'a>, Failure> {
-        let doc = self.typeset(ctx);
+        let doc = self.typeset_with(ctx, false);
         if !doc.notdef.is_empty() {
             let shown: Vec<String> = doc
                 .notdef
@@ -90,7 +95,8 @@ impl Edition for PdfEdition {
             page_map: Some(doc.page_map.clone()),
             warnings: doc.warnings.clone(),
             finish: Box::new(move || {
-                let bytes = write_pdf(&doc, &ctx, &self.options)?;
+                let mut doc = doc;
+                let bytes = write_pdf(&mut doc, &ctx, &self.options)?;
                 let page = &self.class.page;
                 Ok(Rendered {
                     bytes,

@@ -24,9 +24,11 @@ use crate::editions::RenderContext;
 use crate::layout::{Document, ImageSource, Numbering, PageKind};
 use crate::style::mm;
 
-/// Writes a typeset document as PDF bytes.
+/// Writes a typeset document as PDF bytes. Its pages are handed to krilla
+/// and dropped one by one (a large book's pages are most of its memory):
+/// `doc.pages` is empty afterwards.
 pub fn write_pdf(
-    doc: &Document,
+    doc: &mut Document,
     ctx: &RenderContext,
     opts: &PdfOptions,
 ) -> Result<Vec<u8>, Failure> {
@@ -49,7 +51,9 @@ pub fn write_pdf(
         .ok_or_else(|| Diagnostic::error("invalid page size").rule("pdf.write"))?;
     let bleed = mm(opts.bleed_mm());
     let labels = page_labels(doc);
-    for (pi, page) in doc.pages.iter().enumerate() {
+    let pages = std::mem::take(&mut doc.pages);
+    let doc = &*doc;
+    for (pi, page) in pages.into_iter().enumerate() {
         // The cover is printed to the edge: its media reaches `bleed` past
         // the trimmed page on every side; viewers show the trimmed page.
         let b = if page.kind == PageKind::Cover {
@@ -74,7 +78,7 @@ pub fn write_pdf(
         let mut p = pdf.start_page_with(settings);
         draw_page(
             &mut p,
-            (page, b),
+            (&page, b),
             doc,
             (&faces, &pictures, &widened),
             &mut drawn,
