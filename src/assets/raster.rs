@@ -63,24 +63,14 @@ fn paint(s: &mut impl Surface, art: &CoverArt, shaper: &Shaper<'_>) -> Result<()
     Ok(())
 }
 
-/// Blends `color` over pixel (`x`, `y`) at coverage `alpha`.
-fn blend(
-    s: &mut impl Surface,
-    x: i64,
-    y: i64,
-    color: [u8; 3],
-    alpha: f32,
-) -> Result<(), TooManyColours> {
-    let (w, h) = s.size();
-    if x < 0 || y < 0 || x >= w as i64 || y >= h as i64 || alpha <= 0.0 {
-        return Ok(());
-    }
-    // 16 coverage levels keep edges smooth and the colours few.
-    let level = (alpha.min(1.0) * 16.0).round() as u8;
-    if level == 0 {
-        return Ok(());
-    }
-    s.blend(y as usize * w as usize + x as usize, color, level)
+/// 16 coverage levels keep edges smooth and the colours few: `alpha`
+/// (0..=1, more is full) to the nearest level, halves rounding up, as
+/// `(alpha * 16.0).round()` does, without a call per pixel.
+fn level(alpha: f32) -> u8 {
+    let l = alpha.min(1.0) * 16.0;
+    let t = l as u8;
+    // Exact: `t` and `l` are within a factor of two (or `t` is 0).
+    t + u8::from(l - t as f32 >= 0.5)
 }
 
 /// `color` over `bg` at `level`/16 coverage.
@@ -155,12 +145,26 @@ fn draw_glyph(
             Segment::Cubic(a, b, c, d) => r.draw_cubic(to_px(a), to_px(b), to_px(c), to_px(d)),
         }
     }
+    let (cw, ch) = s.size();
+    let (cw, ch) = (cw as i64, ch as i64);
+    let (mut px, mut py) = (0i64, 0i64);
     let mut result = Ok(());
-    r.for_each_pixel_2d(|px, py, a| {
-        if result.is_ok() {
-            let (px, py) = (left as i64 + px as i64, top as i64 + py as i64);
-            result = blend(s, px, py, color, a);
+    // Pixels come row by row: the position is counted, not divided out.
+    r.for_each_pixel(|_, alpha| {
+        let (gx, gy) = (left as i64 + px, top as i64 + py);
+        px += 1;
+        if px == w as i64 {
+            px = 0;
+            py += 1;
         }
+        if alpha <= 0.0 || result.is_err() {
+            return;
+        }
+        let level = level(alpha);
+        if level == 0 || gx < 0 || gy < 0 || gx >= cw || gy >= ch {
+            return;
+        }
+        result = s.blend((gy * cw + gx) as usize, color, level);
     });
     result
 }
@@ -482,6 +486,25 @@ mod tests {
         let decoded = image::load_from_memory(&png).unwrap().to_rgb8();
         assert_eq!(decoded.as_raw(), &rgb.pixels);
         assert_eq!(png[25], 3, "colour type 3 (indexed)");
+    }
+
+    #[test]
+    fn coverage_levels_round_as_f32_round_does() {
+        let reference = |a: f32| (a.min(1.0) * 16.0).round() as u8;
+        // Every 61st float from 0 to past 1, and each half-way point with
+        // its neighbours.
+        let mut bits = 0u32;
+        while f32::from_bits(bits) <= 1.5 {
+            let a = f32::from_bits(bits);
+            assert_eq!(level(a), reference(a), "{a:e}");
+            bits += 61;
+        }
+        for k in 0..16 {
+            let half = (k as f32 + 0.5) / 16.0;
+            for a in [half.next_down(), half, half.next_up()] {
+                assert_eq!(level(a), reference(a), "{a:e}");
+            }
+        }
     }
 
     #[test]
