@@ -91,25 +91,65 @@ fn words_at<'t>(text: &'t str, i: usize, out: &mut BTreeMap<&'t str, u64>) {
     }
 }
 
-/// Word boundaries of one text, with a segmenter made for it. A build
-/// asks for each title many times (its heading, the contents, running
-/// heads on every page, the EPUB's navigation), so the answers are kept
-/// (a bounded number, for a long-running preview server).
+/// Word boundaries of one text. A build asks for each title many times
+/// (its heading, the contents, running heads on every page, the EPUB's
+/// navigation), so the answers are kept; and one segmenter serves every
+/// text, learning each new text's words as it comes (a fresh jieba costs a
+/// 512 KB table to clear, a thousand titles as many). A segmenter that
+/// knows more words than a text contains segments it just the same. Both
+/// are bounded, for a long-running preview server.
 pub fn boundaries(text: &str) -> Vec<usize> {
-    type Seen = Mutex<HashMap<String, Vec<usize>>>;
-    static SEEN: OnceLock<Seen> = OnceLock::new();
-    let seen = SEEN.get_or_init(Seen::default);
-    let lock = || seen.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(b) = lock().get(text) {
+    static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| Mutex::new(Shared::new()));
+    let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(b) = s.seen.get(text) {
         return b.clone();
     }
-    let b = Segmenter::for_texts([text]).boundaries(text);
-    let mut kept = lock();
-    if kept.len() >= 4096 {
-        kept.clear();
+    if s.seen.len() >= 4096 || s.words >= 100_000 {
+        *s = Shared::new();
     }
-    kept.insert(text.to_string(), b.clone());
+    s.learn(text);
+    let b = s.segmenter.boundaries(text);
+    s.seen.insert(text.to_string(), b.clone());
     b
+}
+
+/// The segmenter of [`boundaries`], the answers given, and how many words
+/// it has learnt and what they weigh.
+struct Shared {
+    segmenter: Segmenter,
+    seen: HashMap<String, Vec<usize>>,
+    words: usize,
+    kept: usize,
+}
+
+impl Shared {
+    fn new() -> Self {
+        Shared {
+            segmenter: Segmenter::for_texts([]),
+            seen: HashMap::new(),
+            words: 0,
+            kept: 0,
+        }
+    }
+
+    /// Adds the dictionary words of `text` not known yet, and gives the
+    /// rest of the dictionary's frequency to [`REST`] again.
+    fn learn(&mut self, text: &str) {
+        let mut found = BTreeMap::new();
+        for (i, _) in text.char_indices() {
+            words_at(text, i, &mut found);
+        }
+        let jieba = &mut self.segmenter.jieba;
+        for (word, freq) in found {
+            if !jieba.has_word(word) {
+                jieba.add_word(word, Some(freq as usize), None);
+                self.kept += freq as usize;
+                self.words += 1;
+            }
+        }
+        jieba.add_word(REST, Some(TOTAL.saturating_sub(self.kept).max(1)), None);
+    }
 }
 
 #[cfg(test)]
@@ -157,5 +197,22 @@ mod tests {
             assert!(!b.iter().any(|&x| x > s && x < e), "{w} split: {b:?}");
         }
         assert!(b.contains(&at("建设")), "a boundary before 建设: {b:?}");
+    }
+
+    /// The shared segmenter, having learnt other texts, segments a text as
+    /// one made for it alone.
+    #[test]
+    fn the_shared_segmenter_answers_as_a_fresh_one() {
+        let texts = [
+            "全面深化改革先行区",
+            "以实干实绩实效在加快建设全面深化改革先行区中展现奉节新作为",
+            "学思践悟：领导干部学习笔谈",
+            "改革开放四十年",
+            "Notes on 新质生产力 and growth",
+        ];
+        for t in texts.iter().chain(texts.iter().rev()) {
+            let fresh = Segmenter::for_texts([*t]).boundaries(t);
+            assert_eq!(boundaries(t), fresh, "{t}");
+        }
     }
 }
