@@ -186,26 +186,28 @@ impl<'a> Lexer<'a> {
     fn number(&mut self) -> Result<Obj, PdfError> {
         let start = self.pos;
         let run = self.regular_run();
+        if let Some(i) = plain_int(run) {
+            return Ok(Obj::Int(i));
+        }
         let s = std::str::from_utf8(run).unwrap_or("");
         if s.is_empty() {
             self.pos = start;
             return self.err("expected a number");
         }
-        if let Some(i) = plain_int(run) {
-            return Ok(Obj::Int(i));
-        }
-        if !s.contains('.')
+        let dots = run.iter().filter(|&&b| b == b'.').count();
+        if dots == 0
             && let Ok(i) = s.parse::<i64>()
         {
             return Ok(Obj::Int(i));
         }
         // Lenient like viewers: "--5", "5.", ".5", "1.2.3" read as far as
         // sane (most numbers are sane already, and are read as they are).
-        let sane = s.char_indices().all(|(i, c)| match c {
-            '-' | '+' => i == 0,
-            '0'..='9' | '.' => true,
-            _ => false,
-        }) && s.matches('.').count() <= 1;
+        let sane = dots <= 1
+            && run.iter().enumerate().all(|(i, b)| match b {
+                b'-' | b'+' => i == 0,
+                b'0'..=b'9' | b'.' => true,
+                _ => false,
+            });
         let cleaned: std::borrow::Cow<str> = if sane {
             s.into()
         } else {

@@ -1,7 +1,7 @@
 //! PDF fonts: embedded, subset-tagged, and how each maps codes to text
 //! (ToUnicode, else encodings and glyph names as pdftotext does).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use super::super::pdfread::{Dict, Document, Lexer, Obj, Page, PdfError, Token};
@@ -34,7 +34,9 @@ enum CidText {
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct ToUnicode {
-    chars: HashMap<(usize, u32), String>,
+    /// A sorted map: looked up once per glyph shown, where hashing cost
+    /// more than the search.
+    chars: BTreeMap<(usize, u32), String>,
     ranges: Vec<(usize, u32, u32, RangeDst)>,
 }
 
