@@ -1,9 +1,9 @@
-//! Prepares the word list of the title segmenter: the dictionary that ships
-//! with the `jieba-rs` crate (`src/data/dict.txt`, MIT), found through
-//! `cargo metadata`, is written to `OUT_DIR` sorted, as `word freq` lines,
-//! with the sum of all frequencies and where the words of each first
-//! character are. `script::segment` embeds it and loads
-//! only the words a book's titles can contain.
+//! Prepares the dictionary of the title segmenter: the word list that
+//! ships with the `jieba-rs` crate (`src/data/dict.txt`, MIT), found
+//! through `cargo metadata`, is written to `OUT_DIR` as a finite-state
+//! transducer (`fst`) mapping each word to its frequency, with the sum of
+//! all frequencies. `script::segment` embeds it and looks up only the words
+//! a text contains.
 
 use std::path::PathBuf;
 
@@ -24,38 +24,19 @@ fn main() {
             .unwrap_or_else(|_| panic!("bad frequency in {}: {line}", dict.display()));
         words.push((word, freq));
     }
+    // Byte order, as the transducer wants; a word listed twice keeps its
+    // lowest frequency.
     words.sort_unstable();
     words.dedup_by(|a, b| a.0 == b.0);
     let total: u64 = words.iter().map(|w| w.1).sum();
-    let mut out = String::with_capacity(text.len());
-    // (first character, start, end) of the lines of each first character.
-    let mut index: Vec<(u32, usize, usize)> = Vec::new();
+    let mut map = fst::MapBuilder::memory();
     for (w, f) in &words {
-        let first = w.chars().next().expect("a word") as u32;
-        match index.last_mut() {
-            Some((c, _, end)) if *c == first => {
-                *end = out.len() + w.len() + f.to_string().len() + 2
-            }
-            _ => index.push((
-                first,
-                out.len(),
-                out.len() + w.len() + f.to_string().len() + 2,
-            )),
-        }
-        out.push_str(w);
-        out.push(' ');
-        out.push_str(&f.to_string());
-        out.push('\n');
+        map.insert(w, *f).expect("words in order");
     }
-    let mut table = String::from("&[\n");
-    for (c, a, b) in &index {
-        table.push_str(&format!("({c}, {a}, {b}),\n"));
-    }
-    table.push(']');
+    let bytes = map.into_inner().expect("the transducer is built");
     let dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
-    std::fs::write(dir.join("segment-words.txt"), out).expect("word list written");
+    std::fs::write(dir.join("segment.fst"), bytes).expect("dictionary written");
     std::fs::write(dir.join("segment-total.rs"), format!("{total}\n")).expect("total written");
-    std::fs::write(dir.join("segment-index.rs"), table).expect("index written");
 }
 
 /// `src/data/dict.txt` of the `jieba-rs` package this build uses.

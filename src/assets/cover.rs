@@ -5,9 +5,7 @@
 use std::io::Cursor;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use ab_glyph_rasterizer::{Rasterizer, point};
 use image::ImageFormat;
-use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 
 use super::image::{Format, Image};
 use super::svg::SvgImage;
@@ -187,18 +185,7 @@ pub fn generate(meta: &Metadata, fonts: &FontSet) -> Cover {
 fn generated_png(meta: &Metadata, fonts: &FontSet) -> Vec<u8> {
     let (w, h) = (GENERATED_WIDTH, GENERATED_HEIGHT);
     let art = art(meta, fonts, w as f32, h as f32);
-    let shaper = Shaper::new(fonts);
-    let mut canvas = Canvas::new(w, h, art.background);
-    for mark in &art.marks {
-        match mark {
-            Mark::Rect { rect, color } => {
-                canvas.fill_rect(rect[0], rect[1], rect[2], rect[3], *color)
-            }
-            Mark::Text(t) => canvas.draw_text(&shaper, t),
-        }
-    }
-    // In memory, with a fixed size and palette: nothing can fail.
-    encode_png(&canvas).expect("a generated cover encodes as PNG")
+    super::raster::png(&art, &Shaper::new(fonts), w, h)
 }
 
 /// The generated cover as marks in a space `width` units wide and
@@ -347,62 +334,6 @@ impl CoverArt {
             }));
         }
     }
-}
-
-/// Encodes the canvas as PNG: indexed when it has at most 256 colours
-/// (coverage is quantised to 16 levels, so a few colours suffice), which
-/// makes the file a fraction of the RGB size.
-fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, png::EncodingError> {
-    let mut palette: std::collections::BTreeMap<[u8; 3], u8> = Default::default();
-    let mut prev = None;
-    for px in canvas.pixels.chunks_exact(3) {
-        let key = [px[0], px[1], px[2]];
-        if prev == Some(key) {
-            continue;
-        }
-        prev = Some(key);
-        if !palette.contains_key(&key) {
-            if palette.len() == 256 {
-                palette.clear();
-                break;
-            }
-            palette.insert(key, 0);
-        }
-    }
-    for (i, v) in palette.values_mut().enumerate() {
-        *v = i as u8;
-    }
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Balanced);
-    if palette.is_empty() {
-        enc.set_color(png::ColorType::Rgb);
-        let mut w = enc.write_header()?;
-        w.write_image_data(&canvas.pixels)?;
-        w.finish()?;
-    } else {
-        enc.set_color(png::ColorType::Indexed);
-        enc.set_palette(palette.keys().flatten().copied().collect::<Vec<u8>>());
-        let mut w = enc.write_header()?;
-        // Runs of one colour are long: remember the last lookup.
-        let mut last = ([0u8; 3], 0u8);
-        let data: Vec<u8> = canvas
-            .pixels
-            .chunks_exact(3)
-            .enumerate()
-            .map(|(i, px)| {
-                let key = [px[0], px[1], px[2]];
-                if i == 0 || key != last.0 {
-                    last = (key, palette[&key]);
-                }
-                last.1
-            })
-            .collect();
-        w.write_image_data(&data)?;
-        w.finish()?;
-    }
-    Ok(out)
 }
 
 /// The largest size up to `max` at which `text` fits `measure` on one line.
@@ -602,159 +533,6 @@ struct Run {
     x: f32,
     text: String,
     glyphs: Vec<ArtGlyph>,
-}
-
-/// An RGB pixel buffer with shape filling.
-struct Canvas {
-    width: u32,
-    height: u32,
-    pixels: Vec<u8>,
-}
-
-impl Canvas {
-    fn new(width: u32, height: u32, color: [u8; 3]) -> Self {
-        let pixels = color.repeat(width as usize * height as usize);
-        Canvas {
-            width,
-            height,
-            pixels,
-        }
-    }
-
-    fn blend(&mut self, x: i64, y: i64, color: [u8; 3], alpha: f32) {
-        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 || alpha <= 0.0 {
-            return;
-        }
-        // 16 coverage levels keep edges smooth and the colours few.
-        let a = (alpha.min(1.0) * 16.0).round() / 16.0;
-        if a == 0.0 {
-            return;
-        }
-        let i = (y as usize * self.width as usize + x as usize) * 3;
-        for (k, &c) in color.iter().enumerate() {
-            let bg = self.pixels[i + k] as f32;
-            self.pixels[i + k] = (bg + (c as f32 - bg) * a).round() as u8;
-        }
-    }
-
-    /// Opaque: the pixels take `color` exactly (as blending at full
-    /// coverage would), a row at a time.
-    fn fill_rect(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, color: [u8; 3]) {
-        let (w, h) = (self.width as i64, self.height as i64);
-        let (xa, xb) = (
-            (x0.round() as i64).clamp(0, w),
-            (x1.round() as i64).clamp(0, w),
-        );
-        let (ya, yb) = (
-            (y0.round() as i64).clamp(0, h),
-            (y1.round() as i64).clamp(0, h),
-        );
-        if xa >= xb {
-            return;
-        }
-        let row = color.repeat((xb - xa) as usize);
-        for y in ya..yb {
-            let i = (y as usize * self.width as usize + xa as usize) * 3;
-            self.pixels[i..i + row.len()].copy_from_slice(&row);
-        }
-    }
-
-    fn draw_text(&mut self, shaper: &Shaper<'_>, t: &TextMark) {
-        let face = shaper.face(t.font);
-        let scale = t.size / shaper.upem(t.font);
-        for g in &t.glyphs {
-            self.draw_glyph(
-                face,
-                GlyphId(g.id),
-                t.x + g.x,
-                t.baseline - g.y,
-                scale,
-                t.color,
-            );
-        }
-    }
-
-    fn draw_glyph(
-        &mut self,
-        face: &rustybuzz::Face<'_>,
-        gid: GlyphId,
-        x: f32,
-        baseline: f32,
-        scale: f32,
-        color: [u8; 3],
-    ) {
-        let mut outline = Outline::default();
-        let Some(bbox) = face.outline_glyph(gid, &mut outline) else {
-            return; // blank glyph (space)
-        };
-        outline.close();
-        // Pixel box of the glyph, with a pixel of room for anti-aliasing.
-        let left = (x + bbox.x_min as f32 * scale).floor() - 1.0;
-        let top = (baseline - bbox.y_max as f32 * scale).floor() - 1.0;
-        let w = ((bbox.x_max - bbox.x_min) as f32 * scale).ceil() as usize + 3;
-        let h = ((bbox.y_max - bbox.y_min) as f32 * scale).ceil() as usize + 3;
-        let mut r = Rasterizer::new(w, h);
-        let to_px = |p: (f32, f32)| point(x + p.0 * scale - left, baseline - p.1 * scale - top);
-        for seg in &outline.segments {
-            match *seg {
-                Segment::Line(a, b) => r.draw_line(to_px(a), to_px(b)),
-                Segment::Quad(a, b, c) => r.draw_quad(to_px(a), to_px(b), to_px(c)),
-                Segment::Cubic(a, b, c, d) => r.draw_cubic(to_px(a), to_px(b), to_px(c), to_px(d)),
-            }
-        }
-        r.for_each_pixel_2d(|px, py, a| {
-            self.blend(left as i64 + px as i64, top as i64 + py as i64, color, a);
-        });
-    }
-}
-
-enum Segment {
-    Line((f32, f32), (f32, f32)),
-    Quad((f32, f32), (f32, f32), (f32, f32)),
-    Cubic((f32, f32), (f32, f32), (f32, f32), (f32, f32)),
-}
-
-/// A glyph outline in font units, contours closed explicitly (the
-/// rasterizer fills only what is drawn).
-#[derive(Default)]
-struct Outline {
-    segments: Vec<Segment>,
-    start: (f32, f32),
-    cur: (f32, f32),
-}
-
-impl Outline {
-    fn close(&mut self) {
-        if self.cur != self.start {
-            self.segments.push(Segment::Line(self.cur, self.start));
-        }
-        self.cur = self.start;
-    }
-}
-
-impl OutlineBuilder for Outline {
-    fn move_to(&mut self, x: f32, y: f32) {
-        self.close();
-        self.start = (x, y);
-        self.cur = (x, y);
-    }
-    fn line_to(&mut self, x: f32, y: f32) {
-        self.segments.push(Segment::Line(self.cur, (x, y)));
-        self.cur = (x, y);
-    }
-    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        self.segments
-            .push(Segment::Quad(self.cur, (x1, y1), (x, y)));
-        self.cur = (x, y);
-    }
-    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-        self.segments
-            .push(Segment::Cubic(self.cur, (x1, y1), (x2, y2), (x, y)));
-        self.cur = (x, y);
-    }
-    fn close(&mut self) {
-        Outline::close(self);
-    }
 }
 
 #[cfg(test)]

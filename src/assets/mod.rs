@@ -6,6 +6,7 @@
 
 pub mod cover;
 pub mod image;
+mod raster;
 pub mod svg;
 
 use std::collections::HashMap;

@@ -110,17 +110,15 @@ pub fn run(args: &CheckArgs, verbose: bool) -> i32 {
     rep.exit_code(args.deny_warnings)
 }
 
-/// Checks file by file, printing each one's time to stderr (`-v`).
+/// Checks the files, printing each one's time to stderr (`-v`).
 fn timed(files: &[PathBuf], opts: &CheckOptions) -> super::Report {
-    let reports = files
-        .iter()
-        .map(|p| {
-            let t = std::time::Instant::now();
-            let r = super::check_file(p, opts);
+    let reports = super::check_each(files, opts)
+        .into_iter()
+        .map(|(r, took)| {
             eprintln!(
                 "check {}: {} ms, {} finding(s)",
-                p.display(),
-                t.elapsed().as_millis(),
+                r.path.display(),
+                took.as_millis(),
                 r.findings.len()
             );
             r

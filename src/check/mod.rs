@@ -473,12 +473,52 @@ pub fn check_bytes(bytes: &[u8], path: &Path, opts: &CheckOptions) -> FileReport
     report
 }
 
-/// Checks several files, in the order given.
+/// Checks several files, reported in the order given.
 pub fn check_files(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     Report {
         profiles: opts.profiles,
-        files: paths.iter().map(|p| check_file(p, opts)).collect(),
+        files: check_each(paths, opts)
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect(),
     }
+}
+
+/// Checks the files beside each other, one a core at a time (each file's
+/// checks are independent), and returns each report with the time it
+/// took, in the order given.
+pub fn check_each(
+    paths: &[PathBuf],
+    opts: &CheckOptions,
+) -> Vec<(FileReport, std::time::Duration)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<(FileReport, std::time::Duration)>>> =
+        Mutex::new(paths.iter().map(|_| None).collect());
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else { break };
+            let t = std::time::Instant::now();
+            let r = check_file(path, opts);
+            done.lock().unwrap_or_else(|e| e.into_inner())[i] = Some((r, t.elapsed()));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len());
+    std::thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        work();
+    });
+    done.into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every file was checked"))
+        .collect()
 }
 
 /// The file type by content: a ZIP local header starts an EPUB, `%PDF-`

@@ -186,18 +186,31 @@ impl<'a> Lexer<'a> {
     fn number(&mut self) -> Result<Obj, PdfError> {
         let start = self.pos;
         let run = self.regular_run();
+        if let Some(i) = plain_int(run) {
+            return Ok(Obj::Int(i));
+        }
         let s = std::str::from_utf8(run).unwrap_or("");
         if s.is_empty() {
             self.pos = start;
             return self.err("expected a number");
         }
-        if !s.contains('.')
+        let dots = run.iter().filter(|&&b| b == b'.').count();
+        if dots == 0
             && let Ok(i) = s.parse::<i64>()
         {
             return Ok(Obj::Int(i));
         }
-        // Lenient like viewers: "--5", "5.", ".5", "1.2.3" read as far as sane.
-        let cleaned: String = {
+        // Lenient like viewers: "--5", "5.", ".5", "1.2.3" read as far as
+        // sane (most numbers are sane already, and are read as they are).
+        let sane = dots <= 1
+            && run.iter().enumerate().all(|(i, b)| match b {
+                b'-' | b'+' => i == 0,
+                b'0'..=b'9' | b'.' => true,
+                _ => false,
+            });
+        let cleaned: std::borrow::Cow<str> = if sane {
+            s.into()
+        } else {
             let mut seen_dot = false;
             let mut out = String::new();
             for (i, c) in s.chars().enumerate() {
@@ -211,7 +224,7 @@ impl<'a> Lexer<'a> {
                     _ => break,
                 }
             }
-            out
+            out.into()
         };
         match cleaned.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(Obj::Real(v)),
@@ -370,6 +383,23 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// An optional sign and at most 18 digits: the value `str::parse::<i64>`
+/// gives, without the string (most numbers of a content stream are so).
+fn plain_int(run: &[u8]) -> Option<i64> {
+    let (neg, digits) = match run.first()? {
+        b'-' => (true, &run[1..]),
+        b'+' => (false, &run[1..]),
+        _ => (false, run),
+    };
+    if digits.is_empty() || digits.len() > 18 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v = digits
+        .iter()
+        .fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
+    Some(if neg { -v } else { v })
+}
+
 pub fn hex_val(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -398,6 +428,53 @@ mod tests {
         );
         assert_eq!(d.get("B"), Some(&Obj::Ref(3, 0)));
         assert_eq!(d.get("C d"), Some(&Obj::Bool(true)));
+    }
+
+    #[test]
+    fn numbers_read_as_before() {
+        for n in [
+            "0",
+            "-0",
+            "+7",
+            "-12",
+            "123456789012345678",
+            "1234567890123456789",
+            "99999999999999999999",
+            "1.5",
+            "-.5",
+            "5.",
+            "+.25",
+            "--5",
+            "1.2.3",
+            "-",
+            "+",
+            ".",
+            "3e5",
+            "-1.25x",
+            "0.000001",
+        ] {
+            let int = if n.contains('.') {
+                None
+            } else {
+                n.parse::<i64>().ok()
+            };
+            let got = Lexer::new(n.as_bytes(), 0).number().ok();
+            match (int, &got) {
+                (Some(i), Some(Obj::Int(g))) => assert_eq!(i, *g, "{n}"),
+                (Some(_), _) => panic!("{n}: {got:?}"),
+                (None, _) => {
+                    if let Some(i) = plain_int(n.as_bytes()) {
+                        panic!("{n} read as the integer {i}");
+                    }
+                }
+            }
+        }
+        let real = |n: &str| Lexer::new(n.as_bytes(), 0).number().unwrap();
+        assert_eq!(real("1.5"), Obj::Real(1.5));
+        assert_eq!(real("-.5"), Obj::Real(-0.5));
+        assert_eq!(real("1.2.3"), Obj::Real(1.2));
+        assert_eq!(real("--5"), Obj::Int(0));
+        assert_eq!(real("-1.25x"), Obj::Real(-1.25));
     }
 
     #[test]

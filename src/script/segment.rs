@@ -4,84 +4,62 @@
 //! hidden-Markov guessing of unknown words (those stay single characters).
 //!
 //! Loading jieba's whole dictionary (349,000 words) takes a quarter of a
-//! second, longer than a whole build of a small book. The word list is
-//! therefore embedded sorted (see `build.rs`), and a [`Segmenter`] loads
-//! only the words made entirely of the characters it will see, plus one
-//! word no text contains that carries the rest of the dictionary's
-//! frequency: every path through a text scores exactly as with the whole
-//! dictionary, so the words are the same (a test compares them). Only the
-//! words starting with one of those characters are looked at.
+//! second, longer than a whole build of a small book. The dictionary is
+//! therefore embedded as a finite-state transducer (`fst`, made by
+//! `build.rs`, 1.5 MB against 4.5 MB of word list), and a [`Segmenter`]
+//! loads only the dictionary words its texts contain, plus one word no
+//! text contains that carries the rest of the dictionary's frequency: the
+//! segmentation of a text looks at no other word, and every path through
+//! it scores exactly as with the whole dictionary, so the words are the
+//! same (a test compares them). Looking a text's words up touches only the
+//! transducer's states on their paths.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
+use fst::raw::{Fst, Output};
 use jieba_rs::Jieba;
 
-/// `word freq` lines, sorted by word.
-static WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/segment-words.txt"));
+/// The dictionary: word → frequency.
+static DICT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/segment.fst"));
 /// Sum of every word's frequency in the dictionary.
 const TOTAL: usize = include!(concat!(env!("OUT_DIR"), "/segment-total.rs"));
-/// (first character, start, end) in [`WORDS`] of the words starting with
-/// each character, in character order.
-static INDEX: &[(u32, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/segment-index.rs"));
 /// A word no text contains (a noncharacter), holding the frequency of the
 /// words left out.
 const REST: &str = "\u{FDD0}";
 
-/// A segmenter for texts made of a known set of characters.
+fn dictionary() -> &'static Fst<&'static [u8]> {
+    static FST: OnceLock<Fst<&'static [u8]>> = OnceLock::new();
+    FST.get_or_init(|| Fst::new(DICT).expect("build.rs wrote a valid transducer"))
+}
+
+/// A segmenter for known texts.
 pub struct Segmenter {
-    chars: BTreeSet<char>,
     jieba: Jieba,
 }
 
 impl Segmenter {
-    /// Loads the dictionary words made only of `chars`.
-    pub fn for_chars(chars: BTreeSet<char>) -> Segmenter {
-        let set: Vec<char> = chars.iter().copied().collect();
-        let known = |c: char| set.binary_search(&c).is_ok();
-        let mut jieba = Jieba::empty();
-        let mut kept = 0;
-        for &c in &set {
-            let Ok(i) = INDEX.binary_search_by_key(&(c as u32), |e| e.0) else {
-                continue;
-            };
-            let (_, a, b) = INDEX[i];
-            let mut at = a;
-            // Lines of `word freq`; both separators are ASCII, so every
-            // slice below falls on character boundaries.
-            for line in WORDS.as_bytes()[a..b].split(|&x| x == b'\n') {
-                let start = at;
-                at += line.len() + 1;
-                let Some(space) = line.iter().position(|&x| x == b' ') else {
-                    continue;
-                };
-                let word = &WORDS[start..start + space];
-                if !word.chars().skip(1).all(known) {
-                    continue;
-                }
-                let freq: usize = WORDS[start + space + 1..start + line.len()]
-                    .parse()
-                    .unwrap_or(0);
-                jieba.add_word(word, Some(freq), None);
-                kept += freq;
+    /// Loads the dictionary words that occur in `texts`.
+    pub fn for_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Segmenter {
+        let mut words: BTreeMap<&str, u64> = BTreeMap::new();
+        for text in texts {
+            for (i, _) in text.char_indices() {
+                words_at(text, i, &mut words);
             }
         }
+        let mut jieba = Jieba::empty();
+        let mut kept = 0;
+        for (word, freq) in words {
+            jieba.add_word(word, Some(freq as usize), None);
+            kept += freq as usize;
+        }
         jieba.add_word(REST, Some(TOTAL.saturating_sub(kept).max(1)), None);
-        Segmenter { chars, jieba }
-    }
-
-    /// A segmenter for the characters of `texts`.
-    pub fn for_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Segmenter {
-        Segmenter::for_chars(texts.into_iter().flat_map(str::chars).collect())
-    }
-
-    /// Whether this segmenter knows every word `text` can contain.
-    pub fn covers(&self, text: &str) -> bool {
-        text.chars().all(|c| self.chars.contains(&c))
+        Segmenter { jieba }
     }
 
     /// Byte positions inside `text` between two words (never 0 or the
-    /// end), in increasing order.
+    /// end), in increasing order. `text` must be one of the texts the
+    /// segmenter was made for, or a part of one.
     pub fn boundaries(&self, text: &str) -> Vec<usize> {
         self.jieba
             .cut(text, false)
@@ -92,30 +70,122 @@ impl Segmenter {
     }
 }
 
-/// Word boundaries of one text, with a segmenter made for it. A build
-/// asks for each title many times (its heading, the contents, running
-/// heads on every page, the EPUB's navigation), so the answers are kept
-/// (a bounded number, for a long-running preview server).
+/// The dictionary words starting at byte `i` of `text`, with their
+/// frequencies: the transducer is walked along the text's bytes as far as
+/// some word goes on.
+fn words_at<'t>(text: &'t str, i: usize, out: &mut BTreeMap<&'t str, u64>) {
+    let fst = dictionary();
+    let mut node = fst.root();
+    let mut value = Output::zero();
+    for (k, &b) in text.as_bytes()[i..].iter().enumerate() {
+        let Some(t) = node.find_input(b) else {
+            return;
+        };
+        let t = node.transition(t);
+        value = value.cat(t.out);
+        node = fst.node(t.addr);
+        let end = i + k + 1;
+        if node.is_final() && text.is_char_boundary(end) {
+            out.insert(&text[i..end], value.cat(node.final_output()).value());
+        }
+    }
+}
+
+/// Word boundaries of one text. A build asks for each title many times
+/// (its heading, the contents, running heads on every page, the EPUB's
+/// navigation), so the answers are kept; and one segmenter serves every
+/// text, learning each new text's words as it comes (a fresh jieba costs a
+/// 512 KB table to clear, a thousand titles as many). A segmenter that
+/// knows more words than a text contains segments it just the same. Both
+/// are bounded, for a long-running preview server.
 pub fn boundaries(text: &str) -> Vec<usize> {
-    type Seen = Mutex<HashMap<String, Vec<usize>>>;
-    static SEEN: OnceLock<Seen> = OnceLock::new();
-    let seen = SEEN.get_or_init(Seen::default);
-    let lock = || seen.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(b) = lock().get(text) {
+    static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| Mutex::new(Shared::new()));
+    let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(b) = s.seen.get(text) {
         return b.clone();
     }
-    let b = Segmenter::for_texts([text]).boundaries(text);
-    let mut kept = lock();
-    if kept.len() >= 4096 {
-        kept.clear();
+    if s.seen.len() >= 4096 || s.words >= 100_000 {
+        *s = Shared::new();
     }
-    kept.insert(text.to_string(), b.clone());
+    s.learn(text);
+    let b = s.segmenter.boundaries(text);
+    s.seen.insert(text.to_string(), b.clone());
     b
+}
+
+/// The segmenter of [`boundaries`], the answers given, and how many words
+/// it has learnt and what they weigh.
+struct Shared {
+    segmenter: Segmenter,
+    seen: HashMap<String, Vec<usize>>,
+    words: usize,
+    kept: usize,
+}
+
+impl Shared {
+    fn new() -> Self {
+        Shared {
+            segmenter: Segmenter::for_texts([]),
+            seen: HashMap::new(),
+            words: 0,
+            kept: 0,
+        }
+    }
+
+    /// Adds the dictionary words of `text` not known yet, and gives the
+    /// rest of the dictionary's frequency to [`REST`] again.
+    fn learn(&mut self, text: &str) {
+        let mut found = BTreeMap::new();
+        for (i, _) in text.char_indices() {
+            words_at(text, i, &mut found);
+        }
+        let jieba = &mut self.segmenter.jieba;
+        for (word, freq) in found {
+            if !jieba.has_word(word) {
+                jieba.add_word(word, Some(freq as usize), None);
+                self.kept += freq as usize;
+                self.words += 1;
+            }
+        }
+        jieba.add_word(REST, Some(TOTAL.saturating_sub(self.kept).max(1)), None);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same boundaries as jieba with its whole dictionary, on every
+    /// line, sentence and clause of the seed book's articles.
+    #[test]
+    fn boundaries_are_those_of_the_whole_dictionary() {
+        let full = Jieba::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
+        let mut lines = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let parts = text.lines().flat_map(|l| {
+                let clauses = l.split(['。', '，', '；']);
+                std::iter::once(l).chain(l.split('。')).chain(clauses)
+            });
+            for line in parts.filter(|l| !l.trim().is_empty()) {
+                let expected: Vec<usize> = full
+                    .cut(line, false)
+                    .iter()
+                    .map(|t| t.byte_end)
+                    .filter(|&e| e > 0 && e < line.len())
+                    .collect();
+                assert_eq!(boundaries(line), expected, "{line}");
+                lines += 1;
+            }
+        }
+        assert!(lines > 500, "{lines} texts");
+    }
 
     #[test]
     fn words_are_kept_whole() {
@@ -127,5 +197,22 @@ mod tests {
             assert!(!b.iter().any(|&x| x > s && x < e), "{w} split: {b:?}");
         }
         assert!(b.contains(&at("建设")), "a boundary before 建设: {b:?}");
+    }
+
+    /// The shared segmenter, having learnt other texts, segments a text as
+    /// one made for it alone.
+    #[test]
+    fn the_shared_segmenter_answers_as_a_fresh_one() {
+        let texts = [
+            "全面深化改革先行区",
+            "以实干实绩实效在加快建设全面深化改革先行区中展现奉节新作为",
+            "学思践悟：领导干部学习笔谈",
+            "改革开放四十年",
+            "Notes on 新质生产力 and growth",
+        ];
+        for t in texts.iter().chain(texts.iter().rev()) {
+            let fresh = Segmenter::for_texts([*t]).boundaries(t);
+            assert_eq!(boundaries(t), fresh, "{t}");
+        }
     }
 }

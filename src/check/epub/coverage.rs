@@ -171,6 +171,7 @@ pub(super) fn check_coverage(
         })
         .collect();
 
+    let mut judge = Judge::new(&faces, &parsed, opts.allow_generic_fallback);
     for (path, doc) in docs {
         // The stylesheets that apply, in cascade order.
         let mut applied: Vec<&Stylesheet> = Vec::new();
@@ -190,7 +191,7 @@ pub(super) fn check_coverage(
         if let Some(s) = inline.get(path) {
             applied.push(s);
         }
-        walk_document(path, doc, &applied, &faces, &parsed, opts, sink);
+        walk_document(path, doc, &applied, &mut judge, opts, sink);
     }
 }
 
@@ -200,8 +201,7 @@ fn walk_document(
     path: &str,
     doc: &Doc,
     applied: &[&Stylesheet],
-    faces: &[LoadedFace],
-    parsed: &[(usize, Option<ttf_parser::Face>)],
+    judge: &mut Judge,
     opts: &CheckOptions,
     sink: &mut Sink,
 ) {
@@ -240,10 +240,12 @@ fn walk_document(
                 stack.push((child, st.clone(), depth + 1));
             }
         }
+        let mut plan = None;
         for n in &e.children {
             let Node::Text(t) = n else { continue };
             for ch in t.chars().filter(|c| !ignorable(*c)) {
-                match covered(ch, &st, faces, parsed, opts) {
+                let plan = plan.get_or_insert_with(|| judge.plan(&st));
+                match judge.covered(ch, plan, &st) {
                     Coverage::Yes => {}
                     Coverage::NoEmbeddedFont => {
                         if none_selected.is_none() {
@@ -532,43 +534,125 @@ enum Coverage {
     Missing(Vec<String>, bool),
 }
 
-/// Is `ch` drawn by some font in the family list, as a reader falls back
-/// family by family for each character?
-fn covered(
-    ch: char,
-    st: &Style,
-    faces: &[LoadedFace],
-    parsed: &[(usize, Option<ttf_parser::Face>)],
-    opts: &CheckOptions,
-) -> Coverage {
-    let mut tried = Vec::new();
-    let mut last_tried = 0;
-    for (k, fam) in st.family.iter().enumerate() {
-        if css::GENERIC.contains(&fam.as_str()) {
-            if opts.allow_generic_fallback {
-                return Coverage::Yes;
-            }
-            continue;
-        }
-        // Faces of this family; the weight closest to the wanted one.
-        let best = parsed
-            .iter()
-            .filter(|(i, _)| faces[*i].family == *fam)
-            .min_by_key(|(i, _)| (faces[*i].weight as i32 - st.weight as i32).abs());
-        if let Some((i, face)) = best {
-            match face {
-                // A font that cannot be judged is taken to cover.
-                None => return Coverage::Yes,
-                Some(face) if face.glyph_index(ch).is_some() => return Coverage::Yes,
-                Some(_) => {}
-            }
-            tried.push(format!("{:?} ({})", fam, faces[*i].path));
-            last_tried = k;
+/// Whether characters are drawn, style by style: which faces a family
+/// list reaches is worked out once per list and weight, and whether a
+/// face has a character once per face and character (a book asks about
+/// the same few thousand characters in the same few styles again and
+/// again).
+struct Judge<'f> {
+    faces: &'f [LoadedFace],
+    parsed: &'f [(usize, Option<ttf_parser::Face<'f>>)],
+    allow_generic: bool,
+    plans: HashMap<(Vec<String>, u16), std::rc::Rc<[Step]>>,
+    /// Per entry of `parsed`: the characters asked about, and those it has
+    /// (bit sets over all code points, made when first needed).
+    known: Vec<Option<(Vec<u64>, Vec<u64>)>>,
+}
+
+/// One family of a list, as a reader tries it.
+#[derive(Clone, Copy)]
+enum Step {
+    /// A generic family counted as covering everything.
+    Any,
+    /// The `parsed` entry the family's weight selects; the family is the
+    /// `k`th of the list.
+    Face { k: usize, entry: usize },
+}
+
+impl<'f> Judge<'f> {
+    fn new(
+        faces: &'f [LoadedFace],
+        parsed: &'f [(usize, Option<ttf_parser::Face<'f>>)],
+        allow_generic: bool,
+    ) -> Self {
+        Judge {
+            faces,
+            parsed,
+            allow_generic,
+            plans: HashMap::new(),
+            known: parsed.iter().map(|_| None).collect(),
         }
     }
-    if tried.is_empty() {
-        Coverage::NoEmbeddedFont
-    } else {
-        Coverage::Missing(tried, last_tried + 1 < st.family.len())
+
+    /// The families of `st` a reader tries, in order.
+    fn plan(&mut self, st: &Style) -> std::rc::Rc<[Step]> {
+        let key = (st.family.clone(), st.weight);
+        if let Some(p) = self.plans.get(&key) {
+            return p.clone();
+        }
+        let mut steps = Vec::new();
+        for (k, fam) in st.family.iter().enumerate() {
+            if css::GENERIC.contains(&fam.as_str()) {
+                if self.allow_generic {
+                    steps.push(Step::Any);
+                }
+                continue;
+            }
+            // Faces of this family; the weight closest to the wanted one.
+            let best = self
+                .parsed
+                .iter()
+                .enumerate()
+                .filter(|(_, (i, _))| self.faces[*i].family == *fam)
+                .min_by_key(|(_, (i, _))| (self.faces[*i].weight as i32 - st.weight as i32).abs());
+            if let Some((entry, _)) = best {
+                steps.push(Step::Face { k, entry });
+            }
+        }
+        let plan: std::rc::Rc<[Step]> = steps.into();
+        self.plans.insert(key, plan.clone());
+        plan
+    }
+
+    /// Whether the face of `parsed[entry]` has `ch`; a font that cannot
+    /// be judged is taken to cover.
+    fn has(&mut self, entry: usize, ch: char) -> bool {
+        let Some(face) = &self.parsed[entry].1 else {
+            return true;
+        };
+        let (known, has) = self.known[entry].get_or_insert_with(|| {
+            let words = (char::MAX as usize + 1).div_ceil(64);
+            (vec![0; words], vec![0; words])
+        });
+        let (w, bit) = (ch as usize / 64, 1u64 << (ch as usize % 64));
+        if known[w] & bit == 0 {
+            known[w] |= bit;
+            if face.glyph_index(ch).is_some() {
+                has[w] |= bit;
+            }
+        }
+        has[w] & bit != 0
+    }
+
+    /// Is `ch` drawn by some font in the family list of `st` (whose plan
+    /// is `plan`), as a reader falls back family by family for each
+    /// character?
+    fn covered(&mut self, ch: char, plan: &[Step], st: &Style) -> Coverage {
+        let mut last_tried = None;
+        for step in plan {
+            match *step {
+                Step::Any => return Coverage::Yes,
+                Step::Face { k, entry } => {
+                    if self.has(entry, ch) {
+                        return Coverage::Yes;
+                    }
+                    last_tried = Some(k);
+                }
+            }
+        }
+        let Some(last) = last_tried else {
+            return Coverage::NoEmbeddedFont;
+        };
+        let tried = plan
+            .iter()
+            .filter_map(|s| match *s {
+                Step::Face { k, entry } => Some(format!(
+                    "{:?} ({})",
+                    st.family[k], self.faces[self.parsed[entry].0].path
+                )),
+                Step::Any => None,
+            })
+            .collect();
+        Coverage::Missing(tried, last + 1 < st.family.len())
     }
 }

@@ -1,7 +1,7 @@
 //! PDF fonts: embedded, subset-tagged, and how each maps codes to text
 //! (ToUnicode, else encodings and glyph names as pdftotext does).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use super::super::pdfread::{Dict, Document, Lexer, Obj, Page, PdfError, Token};
@@ -34,7 +34,9 @@ enum CidText {
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct ToUnicode {
-    chars: HashMap<(usize, u32), String>,
+    /// A sorted map: looked up once per glyph shown, where hashing cost
+    /// more than the search.
+    chars: BTreeMap<(usize, u32), String>,
     ranges: Vec<(usize, u32, u32, RangeDst)>,
 }
 
@@ -45,34 +47,45 @@ enum RangeDst {
 }
 
 impl ToUnicode {
-    pub(super) fn lookup(&self, len: usize, code: u32) -> Option<String> {
-        if let Some(s) = self.chars.get(&(len, code)) {
-            return Some(s.clone());
+    /// Whether [`ToUnicode::lookup`] finds text for a code.
+    fn maps(&self, len: usize, code: u32) -> bool {
+        if self.chars.contains_key(&(len, code)) {
+            return true;
         }
+        match self.range(len, code) {
+            Some((lo, RangeDst::List(l))) => ((code - lo) as usize) < l.len(),
+            Some((_, RangeDst::Start(_))) => true,
+            None => false,
+        }
+    }
+
+    /// The range holding a code, with its low end.
+    fn range(&self, len: usize, code: u32) -> Option<(u32, &RangeDst)> {
         // Ranges are sorted by (length, low): the candidate is the last
         // range starting at or below the code.
         let i = self
             .ranges
             .partition_point(|(l, lo, _, _)| (*l, *lo) <= (len, code));
-        if let Some((l, lo, hi, dst)) = i.checked_sub(1).and_then(|i| self.ranges.get(i))
-            && *l == len
-            && (*lo..=*hi).contains(&code)
-        {
-            {
-                let off = code - lo;
-                return match dst {
-                    RangeDst::Start(units) => {
-                        let mut u = units.clone();
-                        if let Some(last) = u.last_mut() {
-                            *last = last.wrapping_add(off as u16);
-                        }
-                        Some(String::from_utf16_lossy(&u))
-                    }
-                    RangeDst::List(l) => l.get(off as usize).cloned(),
-                };
-            }
+        let (l, lo, hi, dst) = self.ranges.get(i.checked_sub(1)?)?;
+        (*l == len && (*lo..=*hi).contains(&code)).then_some((*lo, dst))
+    }
+
+    pub(super) fn lookup(&self, len: usize, code: u32) -> Option<String> {
+        if let Some(s) = self.chars.get(&(len, code)) {
+            return Some(s.clone());
         }
-        None
+        let (lo, dst) = self.range(len, code)?;
+        let off = code - lo;
+        match dst {
+            RangeDst::Start(units) => {
+                let mut u = units.clone();
+                if let Some(last) = u.last_mut() {
+                    *last = last.wrapping_add(off as u16);
+                }
+                Some(String::from_utf16_lossy(&u))
+            }
+            RangeDst::List(l) => l.get(off as usize).cloned(),
+        }
     }
 }
 
@@ -496,8 +509,8 @@ fn is_standard14(name: &str) -> bool {
 }
 
 impl FontMap {
-    /// Decodes a shown string; counts codes with no text.
-    pub fn decode(&self, s: &[u8], text: &mut String, unmapped: &mut Vec<u32>) {
+    /// The codes of a shown string, each with its length in bytes.
+    fn each_code(&self, s: &[u8], mut f: impl FnMut(usize, u32)) {
         let mut i = 0;
         while i < s.len() {
             let mut taken = None;
@@ -526,9 +539,16 @@ impl FontMap {
                 (len, be(&s[i..i + len]))
             });
             i += len;
+            f(len, code);
+        }
+    }
+
+    /// Decodes a shown string; counts codes with no text.
+    pub fn decode(&self, s: &[u8], text: &mut String, unmapped: &mut Vec<u32>) {
+        self.each_code(s, |len, code| {
             if let Some(t) = self.map.as_ref().and_then(|m| m.lookup(len, code)) {
                 text.push_str(&t);
-                continue;
+                return;
             }
             let fallback = if self.identity {
                 char::from_u32(code).map(String::from)
@@ -544,6 +564,34 @@ impl FontMap {
             match fallback {
                 Some(t) => text.push_str(&t),
                 None => unmapped.push(code),
+            }
+        });
+    }
+
+    /// Counts the codes of a shown string that have no text, as
+    /// [`FontMap::decode`] does, without making the text.
+    pub fn count_unmapped(&self, s: &[u8], unmapped: &mut Vec<u32>) {
+        self.each_code(s, |len, code| {
+            if !self.has_text(len, code) {
+                unmapped.push(code);
+            }
+        });
+    }
+
+    /// Whether [`FontMap::decode`] finds text for a code.
+    fn has_text(&self, len: usize, code: u32) -> bool {
+        if self.map.as_ref().is_some_and(|m| m.maps(len, code)) {
+            return true;
+        }
+        if self.identity {
+            char::from_u32(code).is_some()
+        } else if let Some(simple) = &self.simple {
+            simple.get(code as usize).is_some_and(Option::is_some)
+        } else {
+            match &self.cids {
+                Some(CidText::Unicode) => char::from_u32(code).is_some(),
+                Some(CidText::Glyphs(m)) => m.contains_key(&code),
+                None => false,
             }
         }
     }

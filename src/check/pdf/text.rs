@@ -16,7 +16,10 @@ pub fn extract_text(bytes: &[u8]) -> Result<Vec<String>, String> {
     let fonts = check_fonts(&doc, &pages, &mut sink);
     let mut out = Vec::new();
     for p in &pages {
-        let mut st = TextState::default();
+        let mut st = TextState {
+            keep_text: true,
+            ..TextState::default()
+        };
         page_text(&doc, p, &fonts, &mut st).map_err(|e| e.to_string())?;
         out.push(st.text);
     }
@@ -25,6 +28,9 @@ pub fn extract_text(bytes: &[u8]) -> Result<Vec<String>, String> {
 
 #[derive(Default)]
 struct TextState {
+    /// Whether the text is made (else only its unmapped codes are
+    /// counted, which is all the checks need).
+    keep_text: bool,
     text: String,
     unmapped: Vec<u32>,
     unknown_fonts: Vec<String>,
@@ -70,16 +76,17 @@ fn run_content(
     depth: usize,
     seen_forms: &mut HashSet<u32>,
 ) -> Result<(), PdfError> {
+    let empty = Dict::default();
     let res = match resources {
-        Some(r) => doc.resolve(r)?.as_dict().cloned().unwrap_or_default(),
-        None => Dict::default(),
+        Some(r) => Some(doc.resolve(r)?),
+        None => None,
     };
-    let font_dict = doc
-        .dict_get(&res, "Font")?
-        .as_dict()
-        .cloned()
-        .unwrap_or_default();
+    let res: &Dict = res.as_deref().and_then(Obj::as_dict).unwrap_or(&empty);
+    let font_dict = doc.dict_get(res, "Font")?;
+    let font_dict: &Dict = font_dict.as_dict().unwrap_or(&empty);
     let mut current: Option<&FontMap> = None;
+    // The font each resource name set so far selects.
+    let mut selected: Vec<(Vec<u8>, Option<&FontMap>)> = Vec::new();
     let mut lx = Lexer::new(data, 0);
     let mut ops: Vec<Obj> = Vec::new();
     while let Some(t) = lx.token()? {
@@ -97,15 +104,23 @@ fn run_content(
             b"Tf" => {
                 current = None;
                 if let Some(Obj::Name(n)) = ops.first() {
-                    let name = String::from_utf8_lossy(n).into_owned();
-                    let key = match font_dict.get(&name) {
-                        Some(Obj::Ref(num, _)) => Some(format!("obj {num}")),
-                        Some(_) => Some(format!("direct {name}")),
-                        None => None,
+                    current = match selected.iter().find(|(k, _)| k == n) {
+                        Some((_, f)) => *f,
+                        None => {
+                            let name = String::from_utf8_lossy(n);
+                            let key = match font_dict.get(&name) {
+                                Some(Obj::Ref(num, _)) => Some(format!("obj {num}")),
+                                Some(_) => Some(format!("direct {name}")),
+                                None => None,
+                            };
+                            let f = key.and_then(|k| fonts.get(&k));
+                            selected.push((n.clone(), f));
+                            f
+                        }
                     };
-                    current = key.and_then(|k| fonts.get(&k));
                     if current.is_none() {
-                        st.unknown_fonts.push(name);
+                        st.unknown_fonts
+                            .push(String::from_utf8_lossy(n).into_owned());
                     }
                 }
             }
@@ -125,7 +140,7 @@ fn run_content(
             }
             b"Do" if depth < MAX_FORM_DEPTH => {
                 if let Some(Obj::Name(n)) = ops.first() {
-                    let xd = doc.dict_get(&res, "XObject")?;
+                    let xd = doc.dict_get(res, "XObject")?;
                     if let Some(x) = xd
                         .as_dict()
                         .and_then(|d| d.get(&String::from_utf8_lossy(n)))
@@ -174,7 +189,8 @@ fn run_content(
 
 fn show(font: Option<&FontMap>, s: &[u8], st: &mut TextState) {
     match font {
-        Some(f) => f.decode(s, &mut st.text, &mut st.unmapped),
+        Some(f) if st.keep_text => f.decode(s, &mut st.text, &mut st.unmapped),
+        Some(f) => f.count_unmapped(s, &mut st.unmapped),
         None => st.unmapped.extend(s.iter().map(|b| *b as u32)),
     }
 }

@@ -3,14 +3,34 @@
 
 use std::io::{Cursor, Write};
 
-use zip::write::SimpleFileOptions;
+use zip::write::{PreparedZipFile, SimpleFileOptions};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::diag::{Diagnostic, Failure};
 
 pub(super) const CONTAINER_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"EPUB/package.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n";
 
-pub(super) fn zip_epub(files: &[(String, &[u8], bool)], modified: i64) -> Result<Vec<u8>, Failure> {
+/// An entry's bytes: at hand, or the cover's, which may still be being
+/// encoded on its own thread.
+pub(super) enum Body<'a> {
+    Bytes(&'a [u8]),
+    Cover(&'a crate::assets::cover::Cover),
+}
+
+impl Body<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Bytes(b) => b,
+            Body::Cover(c) => c.bytes(),
+        }
+    }
+}
+
+/// One file of the archive: its name, bytes, and whether it is deflated
+/// (else stored).
+pub(super) type Entry<'a> = (String, Body<'a>, bool);
+
+pub(super) fn zip_epub(files: &[Entry<'_>], modified: i64) -> Result<Vec<u8>, Failure> {
     let fail = |e: &dyn std::fmt::Display| {
         Failure::from(
             Diagnostic::error(format!("writing the EPUB archive: {e}")).rule("epub.write"),
@@ -34,27 +54,75 @@ pub(super) fn zip_epub(files: &[(String, &[u8], bool)], modified: i64) -> Result
     let base = SimpleFileOptions::default()
         .last_modified_time(time)
         .unix_permissions(0o644);
+    let stored = base.compression_method(CompressionMethod::Stored);
+    let mut deflated = deflate_all(files, base.compression_method(CompressionMethod::Deflated))
+        .map_err(|e| fail(&e))?;
     let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(512 * 1024)));
     // The mimetype entry comes first and is stored, so the file type can
     // be read at a fixed offset.
-    zip.start_file(
-        "mimetype",
-        base.compression_method(CompressionMethod::Stored),
-    )
-    .map_err(|e| fail(&e))?;
+    zip.start_file("mimetype", stored).map_err(|e| fail(&e))?;
     zip.write_all(b"application/epub+zip")
         .map_err(|e| fail(&e))?;
-    for (name, bytes, deflate) in files {
-        let opts = if *deflate {
-            base.compression_method(CompressionMethod::Deflated)
-        } else {
-            base.compression_method(CompressionMethod::Stored)
-        };
-        zip.start_file(name.as_str(), opts).map_err(|e| fail(&e))?;
-        zip.write_all(bytes).map_err(|e| fail(&e))?;
+    for ((name, body, _), prepared) in files.iter().zip(&mut deflated) {
+        match prepared.take() {
+            Some(p) => zip.add_prepared_file(p).map_err(|e| fail(&e))?,
+            None => {
+                zip.start_file(name.as_str(), stored)
+                    .map_err(|e| fail(&e))?;
+                zip.write_all(body.bytes()).map_err(|e| fail(&e))?;
+            }
+        }
     }
     let out = zip.finish().map_err(|e| fail(&e))?;
     Ok(out.into_inner())
+}
+
+/// The deflated entries compressed beside each other, on as many threads
+/// as there are cores (this one among them), while a stored entry (the
+/// cover) may still be in the making: each entry is a deflate stream of
+/// its own, so the bytes are those compressed one after another. Stored
+/// entries are None.
+fn deflate_all(
+    files: &[Entry<'_>],
+    options: SimpleFileOptions,
+) -> zip::result::ZipResult<Vec<Option<PreparedZipFile>>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The largest first, each to the thread with the least so far.
+    let mut order: Vec<usize> = (0..files.len()).filter(|&i| files[i].2).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(files[i].1.bytes().len()));
+    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads.max(1)];
+    for i in order {
+        let least = shares.iter_mut().min_by_key(|s| s.0).expect("a thread");
+        least.0 += files[i].1.bytes().len();
+        least.1.push(i);
+    }
+    let deflate = |share: &[usize]| -> zip::result::ZipResult<Vec<(usize, PreparedZipFile)>> {
+        share
+            .iter()
+            .map(|&i| {
+                let (name, body, _) = &files[i];
+                PreparedZipFile::from_data(name, options, body.bytes()).map(|p| (i, p))
+            })
+            .collect()
+    };
+    let done = std::thread::scope(|s| -> zip::result::ZipResult<_> {
+        let (own, others) = shares.split_first().expect("a thread");
+        let handles: Vec<_> = others
+            .iter()
+            .filter(|share| !share.1.is_empty())
+            .map(|share| s.spawn(|| deflate(&share.1)))
+            .collect();
+        let mut done = deflate(&own.1)?;
+        for h in handles {
+            done.extend(h.join().expect("a compressing thread finished")?);
+        }
+        Ok(done)
+    })?;
+    let mut out: Vec<Option<PreparedZipFile>> = (0..files.len()).map(|_| None).collect();
+    for (i, p) in done {
+        out[i] = Some(p);
+    }
+    Ok(out)
 }
 
 /// `CCYY-MM-DDThh:mm:ssZ`, the form `dcterms:modified` requires.

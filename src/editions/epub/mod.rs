@@ -22,6 +22,7 @@ use crate::model::pagemap::PageMap;
 use crate::script::generated::Texts;
 use crate::source::config::Settings;
 use crate::style::DocumentClass;
+use archive::Body;
 pub use archive::format_timestamp;
 use package::ManifestItem;
 use xhtml::{ImageRef, UsedChars};
@@ -180,33 +181,27 @@ impl EpubEdition {
                 labels,
             },
         );
-        let mut files: Vec<(String, &[u8], bool)> = vec![
-            (
-                "META-INF/container.xml".into(),
-                archive::CONTAINER_XML.as_bytes(),
-                true,
-            ),
-            (format!("{ROOT}/package.opf"), opf.as_bytes(), true),
-            (format!("{ROOT}/nav.xhtml"), docs.nav.as_bytes(), true),
-            (format!("{ROOT}/toc.ncx"), docs.ncx.as_bytes(), true),
-            (format!("{ROOT}/{CSS_HREF}"), css.as_bytes(), true),
-            (format!("{ROOT}/cover.xhtml"), docs.cover.as_bytes(), true),
-            (
-                format!("{ROOT}/titlepage.xhtml"),
-                docs.title.as_bytes(),
-                true,
-            ),
+        let mut files: Vec<archive::Entry<'_>> = vec![
+            text("META-INF/container.xml".into(), archive::CONTAINER_XML),
+            text(format!("{ROOT}/package.opf"), &opf),
+            text(format!("{ROOT}/nav.xhtml"), &docs.nav),
+            text(format!("{ROOT}/toc.ncx"), &docs.ncx),
+            text(format!("{ROOT}/{CSS_HREF}"), &css),
+            text(format!("{ROOT}/cover.xhtml"), &docs.cover),
+            text(format!("{ROOT}/titlepage.xhtml"), &docs.title),
         ];
         for (ch, doc) in book.chapters.iter().zip(&docs.chapters) {
-            files.push((format!("{ROOT}/{}.xhtml", ch.id), doc.as_bytes(), true));
+            files.push(text(format!("{ROOT}/{}.xhtml", ch.id), doc));
         }
-        // Already-compressed images are stored; fonts compress well.
-        files.push((format!("{ROOT}/{cover_href}"), cover.bytes(), false));
+        // Already-compressed images are stored; fonts compress well. The
+        // cover may still be being encoded: the archive asks for it last.
+        files.push((format!("{ROOT}/{cover_href}"), Body::Cover(cover), false));
         for f in &fonts {
-            files.push((format!("{ROOT}/{}", f.href), &f.subset.bytes[..], true));
+            let href = format!("{ROOT}/{}", f.href);
+            files.push((href, Body::Bytes(&f.subset.bytes), true));
         }
         for (img, bytes) in docs.images.iter().zip(image_files) {
-            files.push((format!("{ROOT}/{}", img.href), bytes, false));
+            files.push((format!("{ROOT}/{}", img.href), Body::Bytes(bytes), false));
         }
         archive::zip_epub(&files, ctx.date)
     }
@@ -234,6 +229,11 @@ impl EpubEdition {
         }
         Ok(out)
     }
+}
+
+/// A text file of the archive, deflated.
+fn text(name: String, s: &str) -> archive::Entry<'_> {
+    (name, Body::Bytes(s.as_bytes()), true)
 }
 
 /// An embedded font subset.
