@@ -29,7 +29,7 @@ out=${1:-$repo/target/check-corpus}
 bindery=${BINDERY:-$repo/target/release/bindery}
 [ -x "$bindery" ] || (cd "$repo" && cargo build --release -q)
 rm -rf "$out"
-mkdir -p "$out/epub" "$out/pdf" "$out/src" "$out/work"
+mkdir -p "$out/epub" "$out/pdf" "$out/src" "$out/scratch"
 have() { command -v "$1" >/dev/null 2>&1; }
 log() { echo "corpus: $*" >&2; }
 
@@ -50,7 +50,7 @@ font=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
       if [ "$mode" = full ]; then
         pandoc --quiet "$md" -t "$v" --toc-depth=1 --split-level=1 -o "$out/epub/pandoc-$n-$v-split.epub" 2>/dev/null ||
           pandoc --quiet "$md" -t "$v" --toc-depth=1 --epub-chapter-level=1 -o "$out/epub/pandoc-$n-$v-split.epub"
-        pandoc --quiet "$md" -t docx -o "$out/work/$n.docx"
+        pandoc --quiet "$md" -t docx -o "$out/scratch/$n.docx"
       fi
     done
   done
@@ -58,7 +58,7 @@ font=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 python3 "$here/gen_ebooklib.py" "$out/src" "$out/epub" >/dev/null
 if [ "$mode" = full ] && have ebook-convert; then
   log "Calibre"
-  for src in "$out"/src/*.md "$out"/src/*.html "$out"/work/*.docx; do
+  for src in "$out"/src/*.md "$out"/src/*.html "$out"/scratch/*.docx; do
     n=$(basename "$src"); n=${n%.*}-${src##*.}
     ebook-convert "$src" "$out/epub/calibre-$n-2.epub" >/dev/null 2>&1 || true
     ebook-convert "$src" "$out/epub/calibre-$n-3.epub" --epub-version 3 >/dev/null 2>&1 || true
@@ -66,7 +66,7 @@ if [ "$mode" = full ] && have ebook-convert; then
 fi
 
 # ------------------------------------------------------------ PDF
-base="$out/work/pdf-base"
+base="$out/scratch/pdf-base"
 mkdir -p "$base"
 python3 "$here/gen_pdf.py" "$base" >/dev/null 2>&1
 for ps in "$base"/*.ps; do
@@ -82,14 +82,14 @@ if [ "$mode" = full ]; then
     if have pdflatex; then
       log "TeX"
       for tex in latin cm; do
-        pdflatex -interaction=batchmode -output-directory "$out/work" "$tex.tex" >/dev/null 2>&1 || true
-        cp "$out/work/$tex.pdf" "$base/pdftex-$tex.pdf" 2>/dev/null || true
+        pdflatex -interaction=batchmode -output-directory "$out/scratch" "$tex.tex" >/dev/null 2>&1 || true
+        cp "$out/scratch/$tex.pdf" "$base/pdftex-$tex.pdf" 2>/dev/null || true
       done
       for eng in xelatex lualatex; do
-        $eng -interaction=batchmode -output-directory "$out/work" unicode.tex >/dev/null 2>&1 || true
-        cp "$out/work/unicode.pdf" "$base/$eng-unicode.pdf" 2>/dev/null || true
-        $eng -interaction=batchmode -output-directory "$out/work" latin.tex >/dev/null 2>&1 || true
-        cp "$out/work/latin.pdf" "$base/$eng-latin.pdf" 2>/dev/null || true
+        $eng -interaction=batchmode -output-directory "$out/scratch" unicode.tex >/dev/null 2>&1 || true
+        cp "$out/scratch/unicode.pdf" "$base/$eng-unicode.pdf" 2>/dev/null || true
+        $eng -interaction=batchmode -output-directory "$out/scratch" latin.tex >/dev/null 2>&1 || true
+        cp "$out/scratch/latin.pdf" "$base/$eng-latin.pdf" 2>/dev/null || true
       done
       for md in features seed1 long; do
         pandoc --quiet "$md.md" --pdf-engine=pdflatex -o "$base/pandoc-pdflatex-$md.pdf" 2>/dev/null || true
@@ -100,8 +100,8 @@ if [ "$mode" = full ]; then
     fi
     if have soffice; then
       log "LibreOffice"
-      soffice --headless --convert-to pdf --outdir "$out/work/lo" ./*.html "$out"/work/*.docx >/dev/null 2>&1 || true
-      for p in "$out"/work/lo/*.pdf; do [ -f "$p" ] && cp "$p" "$base/lo-$(basename "$p")"; done
+      soffice --headless --convert-to pdf --outdir "$out/scratch/lo" ./*.html "$out"/scratch/*.docx >/dev/null 2>&1 || true
+      for p in "$out"/scratch/lo/*.pdf; do [ -f "$p" ] && cp "$p" "$base/lo-$(basename "$p")"; done
     fi
     if have chromium; then
       log "Chromium"
