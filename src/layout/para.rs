@@ -495,8 +495,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// [`Ctx::fit_from`] with the end's sums read once for all starts (the
-    /// same values, subtracted in the same order).
+    /// The fit of the line from `st` to `e`, the end's sums read once for all
+    /// starts.
     #[inline]
     fn fit_to(&self, st: &LineStart, e: &LineEnd) -> LineFit {
         let a = st.a;
@@ -513,21 +513,7 @@ impl Ctx<'_> {
     /// [`Ctx::fit`] of the line from `st` to `t` (trailing spaces dropped).
     #[inline]
     fn fit_from(&self, st: &LineStart, t: usize) -> LineFit {
-        let a = st.a;
-        let last = &self.clusters[t - 1];
-        let end_shrink = if last.halves.right_empty {
-            0.5 * last.size as f64
-        } else {
-            0.0
-        };
-        LineFit {
-            t,
-            avail: st.avail,
-            nat: self.pn[t] - self.pn[a] - st.gn,
-            stretch: self.ps[t] - self.ps[a] - st.gs,
-            shrink: self.ph[t] - self.ph[a] - st.gh,
-            end_shrink,
-        }
+        self.fit_to(st, &self.line_end(t))
     }
 
     fn fit(&self, a: usize, b: usize) -> LineFit {
