@@ -283,14 +283,7 @@ impl Indexed {
         }
         self.renumber(&map);
         let palette: Vec<u8> = shown.iter().flat_map(|(c, _)| *c).collect();
-        let mut out = Vec::new();
-        let mut enc = encoder(&mut out, self.width, self.height);
-        enc.set_color(png::ColorType::Indexed);
-        enc.set_palette(palette);
-        let mut w = enc.write_header()?;
-        w.write_image_data(&self.pixels)?;
-        w.finish()?;
-        Ok(out)
+        encode_png((self.width, self.height), Some(palette), &self.pixels)
     }
 }
 
@@ -355,13 +348,7 @@ impl Rgb {
     }
 
     fn encode(self) -> Result<Vec<u8>, png::EncodingError> {
-        let mut out = Vec::new();
-        let mut enc = encoder(&mut out, self.width, self.height);
-        enc.set_color(png::ColorType::Rgb);
-        let mut w = enc.write_header()?;
-        w.write_image_data(&self.pixels)?;
-        w.finish()?;
-        Ok(out)
+        encode_png((self.width, self.height), None, &self.pixels)
     }
 }
 
@@ -389,11 +376,28 @@ impl Surface for Rgb {
 }
 
 /// The encoder both canvases use: 8 bits a sample, balanced compression.
-fn encoder(out: &mut Vec<u8>, width: u32, height: u32) -> png::Encoder<'_, &mut Vec<u8>> {
-    let mut enc = png::Encoder::new(out, width, height);
+/// An 8-bit PNG at the cover's fixed settings: indexed with `palette`,
+/// else RGB.
+fn encode_png(
+    (width, height): (u32, u32),
+    palette: Option<Vec<u8>>,
+    pixels: &[u8],
+) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, width, height);
     enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Balanced);
-    enc
+    match palette {
+        Some(p) => {
+            enc.set_color(png::ColorType::Indexed);
+            enc.set_palette(p);
+        }
+        None => enc.set_color(png::ColorType::Rgb),
+    }
+    let mut w = enc.write_header()?;
+    w.write_image_data(pixels)?;
+    w.finish()?;
+    Ok(out)
 }
 
 enum Segment {
