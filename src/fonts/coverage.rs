@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use super::{FaceId, FontSet};
 use crate::diag::{Diagnostic, Failure, line_col};
 use crate::model::{Block, Book, Inline};
+use crate::script::charbits::CharBits;
 use crate::script::generated::Texts;
 use crate::script::needs_glyph;
 use crate::source::BOOK_TOML;
@@ -28,53 +29,32 @@ pub struct FaceText {
 /// walked (a set insertion per character of a long book was the cost of
 /// the whole pass), made sets once at the end.
 struct Seen {
-    bits: Vec<Vec<u64>>,
+    bits: Vec<CharBits>,
 }
 
 impl Seen {
     fn new(fonts: &FontSet) -> Self {
-        let words = (char::MAX as usize + 1).div_ceil(64);
         Seen {
-            bits: vec![vec![0; words]; fonts.faces.len()],
+            bits: vec![CharBits::default(); fonts.faces.len()],
         }
     }
 
     /// Notes `c` in `face`; whether it is new.
     fn first(&mut self, face: FaceId, c: char) -> bool {
-        let (w, b) = (c as usize / 64, 1u64 << (c as usize % 64));
-        let bits = &mut self.bits[face.index()];
-        let new = bits[w] & b == 0;
-        bits[w] |= b;
-        new
+        self.bits[face.index()].insert(c)
     }
 
     fn add(&mut self, face: FaceId, text: &str) {
         let bits = &mut self.bits[face.index()];
         for c in text.chars() {
-            let i = c as usize;
-            let (w, b) = (i / 64, 1u64 << (i % 64));
-            if bits[w] & b == 0 && needs_glyph(c) {
-                bits[w] |= b;
+            if !bits.contains(c) && needs_glyph(c) {
+                bits.insert(c);
             }
         }
     }
 
     fn sets(self) -> Vec<BTreeSet<char>> {
-        self.bits
-            .into_iter()
-            .map(|bits| {
-                let mut set = BTreeSet::new();
-                for (w, &word) in bits.iter().enumerate() {
-                    let mut rest = word;
-                    while rest != 0 {
-                        let i = w * 64 + rest.trailing_zeros() as usize;
-                        set.extend(char::from_u32(i as u32));
-                        rest &= rest - 1;
-                    }
-                }
-                set
-            })
-            .collect()
+        self.bits.iter().map(|bits| bits.iter().collect()).collect()
     }
 }
 

@@ -4,6 +4,7 @@
 //! Layout, the cover, the Markdown reader and coverage all ask here.
 
 pub mod breaks;
+pub mod charbits;
 pub mod generated;
 pub mod segment;
 pub mod spaces;

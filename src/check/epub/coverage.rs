@@ -13,6 +13,7 @@ use super::super::{CheckOptions, Location, Profile, Sink};
 use super::content::Doc;
 use super::package::Item;
 use super::{Container, deobfuscate, is_external, resolve};
+use crate::script::charbits::CharBits;
 
 /// Most selector tests (elements × rules) per document for coverage.
 const MAX_STYLE_STEPS: usize = 4_000_000;
@@ -546,7 +547,7 @@ struct Judge<'f> {
     plans: HashMap<(Vec<String>, u16), std::rc::Rc<[Step]>>,
     /// Per entry of `parsed`: the characters asked about, and those it has
     /// (bit sets over all code points, made when first needed).
-    known: Vec<Option<(Vec<u64>, Vec<u64>)>>,
+    known: Vec<Option<(CharBits, CharBits)>>,
 }
 
 /// One family of a list, as a reader tries it.
@@ -610,18 +611,11 @@ impl<'f> Judge<'f> {
         let Some(face) = &self.parsed[entry].1 else {
             return true;
         };
-        let (known, has) = self.known[entry].get_or_insert_with(|| {
-            let words = (char::MAX as usize + 1).div_ceil(64);
-            (vec![0; words], vec![0; words])
-        });
-        let (w, bit) = (ch as usize / 64, 1u64 << (ch as usize % 64));
-        if known[w] & bit == 0 {
-            known[w] |= bit;
-            if face.glyph_index(ch).is_some() {
-                has[w] |= bit;
-            }
+        let (known, has) = self.known[entry].get_or_insert_with(Default::default);
+        if known.insert(ch) && face.glyph_index(ch).is_some() {
+            has.insert(ch);
         }
-        has[w] & bit != 0
+        has.contains(ch)
     }
 
     /// Is `ch` drawn by some font in the family list of `st` (whose plan
