@@ -270,7 +270,7 @@ fn page_number(
         let mut gl = g.clone();
         gl.advance = step;
         gl.dx += (step - g.advance) / 2.0;
-        gl.range = k..k + 1;
+        gl.range = k as u32..k as u32 + 1;
         glyphs.push(gl);
     }
     page.runs.push(GlyphRun {

@@ -39,8 +39,9 @@ pub struct Glyph {
     pub advance: f32,
     pub dx: f32,
     pub dy: f32,
-    /// Bytes of the run's text this glyph stands for.
-    pub range: Range<usize>,
+    /// Bytes of the run's text this glyph stands for (32-bit: a run is one
+    /// line, and glyphs are most of a large book's memory while it is set).
+    pub range: Range<u32>,
 }
 
 /// What a piece of content is, for tagged output.

@@ -802,7 +802,7 @@ impl Ctx<'_> {
         let run = line.runs.last_mut().expect("a run was pushed");
         let r0 = run.text.len();
         run.text.push_str(&src.full[c.start..c.end]);
-        let range = r0..run.text.len();
+        let range = text_range(r0..run.text.len());
         let mut used = 0.0;
         for (gi, g) in src.glyphs.iter().enumerate().take(c.g1).skip(c.g0) {
             let adv = if gi + 1 == c.g1 {
@@ -820,6 +820,13 @@ impl Ctx<'_> {
             });
         }
     }
+}
+
+/// A glyph's byte range in its run's text, which is one line: far below
+/// 4 GiB, as chapter sizes are limited.
+fn text_range(r: std::ops::Range<usize>) -> std::ops::Range<u32> {
+    let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    narrow(r.start)..narrow(r.end)
 }
 
 /// Where a cluster sits in its line: origin, next origin, placed width.

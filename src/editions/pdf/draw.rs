@@ -266,7 +266,10 @@ fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: Faces, drawn: &mut 
         let glyphs: Vec<KrillaGlyph> = run
             .glyphs
             .iter()
-            .map(|g| glyph(g.id, [g.advance, g.dx, g.dy], &g.range, run.size))
+            .map(|g| {
+                let range = g.range.start as usize..g.range.end as usize;
+                glyph(g.id, [g.advance, g.dx, g.dy], &range, run.size)
+            })
             .collect();
         let tag = match run.structure {
             Some(_) => ContentTag::Span(SpanTag::empty()),
