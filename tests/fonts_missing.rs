@@ -74,7 +74,7 @@ fn characters_without_glyphs_pass_and_selectors_pick_variants_in_both_editions()
     let mut seen = (false, false);
     for run in doc.pages.iter().flat_map(|pg| &pg.runs) {
         for g in &run.glyphs {
-            let text = &run.text[g.range.clone()];
+            let text = &run.text[g.bytes()];
             if text == "礼\u{FE00}" {
                 assert_eq!(g.id, variant.0, "礼+VS1 is set with the variant glyph");
                 seen.0 = true;
@@ -384,7 +384,7 @@ fn installed_faces_set_a_rare_ideograph_in_a_full_width_cell_deterministically()
     let mut found = 0;
     for run in doc.pages.iter().flat_map(|pg| &pg.runs) {
         for g in &run.glyphs {
-            if run.text[g.range.clone()] == *RARE_HAN.to_string() {
+            if run.text[g.bytes()] == *RARE_HAN.to_string() {
                 assert_eq!(run.font, fallbacks[0]);
                 assert!(
                     (g.advance - run.size).abs() < 0.01,

@@ -559,9 +559,10 @@ fn char_positions(line: &layout::para::SetLine) -> Vec<(char, f32)> {
         let mut x = r.x;
         let mut last = usize::MAX;
         for g in &r.glyphs {
-            if g.range.start != last {
-                out.push((r.text[g.range.start..].chars().next().unwrap(), x));
-                last = g.range.start;
+            let start = g.bytes().start;
+            if start != last {
+                out.push((r.text[start..].chars().next().unwrap(), x));
+                last = start;
             }
             x += g.advance;
         }

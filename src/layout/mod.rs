@@ -44,6 +44,13 @@ pub struct Glyph {
     pub range: Range<u32>,
 }
 
+impl Glyph {
+    /// `range` as indices into the run's text.
+    pub fn bytes(&self) -> Range<usize> {
+        self.range.start as usize..self.range.end as usize
+    }
+}
+
 /// What a piece of content is, for tagged output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {

@@ -207,7 +207,7 @@ fn emphasis_dots(run: &GlyphRun, dots: &mut Vec<Dot>) {
     for g in &run.glyphs {
         if last_range != Some(g.range.start) {
             last_range = Some(g.range.start);
-            let c = run.text[g.range.start as usize..].chars().next();
+            let c = run.text[g.bytes().start..].chars().next();
             if c.is_some_and(char::is_alphanumeric) {
                 dots.push(Dot {
                     x: pen + g.dx + g.advance.min(run.size) / 2.0,

@@ -266,10 +266,7 @@ fn runs(s: &mut Surface, page: &Page, doc: &Document, faces: Faces, drawn: &mut 
         let glyphs: Vec<KrillaGlyph> = run
             .glyphs
             .iter()
-            .map(|g| {
-                let range = g.range.start as usize..g.range.end as usize;
-                glyph(g.id, [g.advance, g.dx, g.dy], &range, run.size)
-            })
+            .map(|g| glyph(g.id, [g.advance, g.dx, g.dy], &g.bytes(), run.size))
             .collect();
         let tag = match run.structure {
             Some(_) => ContentTag::Span(SpanTag::empty()),
