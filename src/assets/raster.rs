@@ -375,9 +375,10 @@ impl Surface for Rgb {
     }
 }
 
-/// The encoder both canvases use: 8 bits a sample, balanced compression.
 /// An 8-bit PNG at the cover's fixed settings: indexed with `palette`,
-/// else RGB.
+/// else RGB. Compression is png's fast deflate (fdeflate, on adaptively
+/// filtered rows): for the seed's cover, 63.8 KB instead of zlib's 50.9 KB,
+/// and the whole build's CPU time 156 → 110 ms.
 fn encode_png(
     (width, height): (u32, u32),
     palette: Option<Vec<u8>>,
@@ -386,7 +387,7 @@ fn encode_png(
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, width, height);
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Balanced);
+    enc.set_compression(png::Compression::Fast);
     match palette {
         Some(p) => {
             enc.set_color(png::ColorType::Indexed);

@@ -217,7 +217,7 @@ impl EpubEdition {
             if chars.is_empty() {
                 continue;
             }
-            let subset = subset::subset_font(fonts.face(id), chars)?;
+            let subset = subset::subset_font(fonts.face(id), &chars)?;
             let name = fonts.name(id).to_string();
             let href = format!("fonts/{name}.{}", subset.extension);
             out.push(FontFile {
