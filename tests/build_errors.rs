@@ -126,6 +126,27 @@ fn malformed_raw_html() {
     assert_has(&e, "01.md", 18, 1, "raw HTML: <div> is never closed");
 }
 
+/// Chapters are read beside each other; their problems still come in
+/// the order of `book.chapters`, whichever thread found them.
+#[test]
+fn problems_of_several_chapters_in_chapter_order() {
+    let e = build_broken(|b| {
+        for ch in ["05.md", "02.md", "04.md", "01.md"] {
+            edit_file(&b.join(ch), |t| t + "\n<div>未闭合的块\n");
+        }
+    });
+    let files: Vec<&str> = e
+        .lines()
+        .filter(|l| l.contains("raw HTML: <div> is never closed"))
+        .filter_map(|l| {
+            ["01.md", "02.md", "04.md", "05.md"]
+                .into_iter()
+                .find(|f| l.contains(f))
+        })
+        .collect();
+    assert_eq!(files, ["01.md", "02.md", "04.md", "05.md"], "{e}");
+}
+
 #[test]
 fn missing_book_folder() {
     let e = build_broken(|b| std::fs::remove_file(b.join("book.toml")).unwrap());
