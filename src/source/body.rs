@@ -170,11 +170,16 @@ impl BodyBuilder<'_> {
 
     /// Closes the top frame; `source_end` is where the closing event is.
     pub fn end_frame(&mut self, source_end: Option<usize>) {
-        let frame = self.stack.pop().expect("balanced events");
+        let mut frame = self.stack.pop().expect("balanced events");
         if self.stack.len() > MAX_DEPTH {
             // Already reported: nothing this deep is kept.
             return;
         }
+        // The model is kept for the whole build: a paragraph of one text
+        // holds one inline, not the four a growing list makes room for
+        // (a large chapter's model is a quarter smaller).
+        frame.inlines.shrink_to_fit();
+        frame.blocks.shrink_to_fit();
         let pos = self.pos(frame.offset);
         match frame.kind {
             FrameKind::Root => unreachable!("root is never closed"),
