@@ -305,11 +305,14 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
                 let t = Instant::now();
                 Some(((split.finish)(), set + t.elapsed()))
             });
-            let Ok(split) = rx.recv() else {
-                // The thread panicked before it could answer.
-                let panic = handle.join().err();
-                std::panic::resume_unwind(panic.unwrap_or_else(|| Box::new("no page map")));
-            };
+            let split =
+                match rx.recv() {
+                    Ok(split) => split,
+                    // The thread panicked before it could answer.
+                    Err(_) => std::panic::resume_unwind(handle.join().err().unwrap_or_else(|| {
+                        Box::new("an edition's thread ended without a page map")
+                    })),
+                };
             let (edition_map, edition_warnings) = split.map_err(|mut f| {
                 f.0.extend(warnings.iter().cloned());
                 f
