@@ -283,54 +283,31 @@ pub fn build(opts: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildReport
         let mut page_map: Option<&PageMap> = None;
         for (edition, map) in chosen.iter().zip(&maps) {
             steps.begin(edition.name());
-            // An edition is set and written on one thread of its own: the
-            // memory its setting frees is reused when its file is written
-            // (each thread allocates from its own heap), and the writing
-            // runs beside the next editions. What they need (the page map)
-            // comes back as soon as it is known.
-            let (tx, rx) = std::sync::mpsc::channel();
-            let ctx = prepared.context(page_map);
-            let edition = *edition;
-            let handle = s.spawn(move || {
-                let start = Instant::now();
-                let split = match edition.render_split(&ctx) {
-                    Ok(split) => split,
-                    Err(f) => {
-                        let _ = tx.send(Err(f));
-                        return None;
-                    }
-                };
-                let _ = tx.send(Ok((split.page_map, split.warnings)));
-                let set = start.elapsed();
-                let t = Instant::now();
-                Some(((split.finish)(), set + t.elapsed()))
-            });
-            let split =
-                match rx.recv() {
-                    Ok(split) => split,
-                    // The thread panicked before it could answer.
-                    Err(_) => std::panic::resume_unwind(handle.join().err().unwrap_or_else(|| {
-                        Box::new("an edition's thread ended without a page map")
-                    })),
-                };
-            let (edition_map, edition_warnings) = split.map_err(|mut f| {
+            let start = Instant::now();
+            let split = edition.render_split(&prepared.context(page_map));
+            let split = split.map_err(|mut f| {
                 f.0.extend(warnings.iter().cloned());
                 f
             })?;
-            warnings.extend(edition_warnings);
-            if let Some(m) = edition_map {
+            warnings.extend(split.warnings);
+            if let Some(m) = split.page_map {
                 page_map = Some(map.get_or_init(|| m));
             }
+            // The rest of this edition (writing its file) runs beside the
+            // next ones; results are collected in edition order.
+            let finish = split.finish;
+            let set = start.elapsed();
+            let handle = s.spawn(move || {
+                let t = Instant::now();
+                (finish(), set + t.elapsed())
+            });
             let path = opts.out.join(format!("{slug}.{}", edition.extension()));
             pending.push((path, handle));
         }
         steps.begin("finish");
         let mut out = Vec::new();
         for (path, handle) in pending {
-            let (result, took) = handle
-                .join()
-                .expect("an edition's thread finished")
-                .expect("an edition whose setting failed was not kept");
+            let (result, took) = handle.join().expect("an edition's thread finished");
             let r = result.map_err(|mut f| {
                 f.0.extend(warnings.iter().cloned());
                 f
