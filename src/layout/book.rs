@@ -398,13 +398,18 @@ fn layout_chapters(cx: &Ctx) -> Vec<Galley> {
             .collect();
     }
     let mut out: Vec<Option<Galley>> = (0..n).map(|_| None).collect();
+    // Each thread takes the next chapter not yet taken, so that one thread
+    // slowed by a long chapter (or by the machine) does not hold the others
+    // waiting at the end; a galley depends on its chapter only.
+    let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
+            .map(|_| {
+                let next = &next;
                 s.spawn(move || {
                     let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
-                    (t..n)
-                        .step_by(threads)
+                    let take = || next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    std::iter::from_fn(|| Some(take()).filter(|&ci| ci < n))
                         .map(|ci| (ci, chapter_galley(cx, ci, &mut shaper, false)))
                         .collect::<Vec<_>>()
                 })
