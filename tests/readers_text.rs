@@ -86,20 +86,13 @@ fn pdfjs_gives_the_seed_source_text() {
 #[test]
 fn spaces_between_chinese_characters_are_dropped_in_both_editions() {
     let out = artifacts("text-spaces");
-    let book = out.join("spaces");
-    std::fs::create_dir_all(&book).unwrap();
-    std::fs::write(
-        book.join("book.toml"),
-        "[book]\ntitle = \"空格\"\nchapters = [\"a.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        book.join("a.md"),
+    let book = one_chapter_book(
+        &out.join("spaces"),
+        "空格",
         "+++\ntitle = \"空格之篇\"\nauthors = [\"某\"]\n+++\n\n\
          中国 人民，他说：  “好”。*强调* 之后，2024 年 8 月，a b。\n\n\
          全角\u{3000}空格留下，代码 `x y` 也是。\n\n## 第一节 概述\n\n节中正文。\n",
-    )
-    .unwrap();
+    );
     let (epub, pdf) = build(&book, &out.join("build"));
     let xhtml = epub_file(&epub, "EPUB/ch01.xhtml");
     let pdf_text =
@@ -130,13 +123,6 @@ fn spaces_between_chinese_characters_are_dropped_in_both_editions() {
 #[test]
 fn synthetic_gaps_are_not_copied_as_spaces_in_a_book_with_latin_and_numbers() {
     let out = artifacts("text-gaps");
-    let book = out.join("gaps");
-    std::fs::create_dir_all(&book).unwrap();
-    std::fs::write(
-        book.join("book.toml"),
-        "[book]\ntitle = \"间距\"\nchapters = [\"a.md\"]\n",
-    )
-    .unwrap();
     // Short paragraphs (one line each): Han next to Latin words and
     // numbers, a dash, a middle dot, real spaces between Latin words, and
     // a bold heading with a number.
@@ -150,7 +136,7 @@ fn synthetic_gaps_are_not_copied_as_spaces_in_a_book_with_latin_and_numbers() {
     for p in paragraphs {
         md.push_str(&format!("\n{p}\n"));
     }
-    std::fs::write(book.join("a.md"), md).unwrap();
+    let book = one_chapter_book(&out.join("gaps"), "间距", &md);
     let (_, pdf) = build(&book, &out.join("build"));
     let poppler = run("pdftotext", &[pdf.to_str().unwrap(), "-"]);
     let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/web-readers/node_modules");
@@ -184,6 +170,15 @@ fn synthetic_gaps_are_not_copied_as_spaces_in_a_book_with_latin_and_numbers() {
 
 /// Width in CSS pixels Chromium gives `text` set in the EPUB's style sheet,
 /// as the reader sets it and with `text-autospace` turned off.
+/// A book of one chapter, `a.md`, in `dir`.
+fn one_chapter_book(dir: &Path, title: &str, chapter: &str) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let toml = format!("[book]\ntitle = \"{title}\"\nchapters = [\"a.md\"]\n");
+    std::fs::write(dir.join("book.toml"), toml).unwrap();
+    std::fs::write(dir.join("a.md"), chapter).unwrap();
+    dir.to_path_buf()
+}
+
 fn chromium_widths(epub: &Path, text: &str, out: &Path) -> (f64, f64) {
     let dir = out.join("epub");
     std::fs::create_dir_all(&dir).unwrap();

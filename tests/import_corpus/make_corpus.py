@@ -9,8 +9,9 @@ Classical texts (public domain) come from the npm package chinese-poetry
 written for this corpus (modern.py). Titles, bylines, notes, variant notes
 and sub-headings are made up around the texts, as a newspaper would set them.
 
-    cd /tmp && npm pack chinese-poetry@2.0.1 && tar xzf chinese-poetry-2.0.1.tgz
-    python3 tests/import_corpus/make_corpus.py /tmp/package/dist
+    mkdir -p target/poetry && (cd target/poetry && npm pack chinese-poetry@2.0.1 \
+        && tar xzf chinese-poetry-2.0.1.tgz)
+    python3 tests/import_corpus/make_corpus.py target/poetry/package/dist
 
 Writes pages/NN_name.txt (in the page's encoding) and truth/NN_name.json.
 Deterministic: the same texts give the same files.
