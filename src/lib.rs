@@ -21,6 +21,7 @@ pub mod init;
 pub mod layout;
 pub mod model;
 pub mod output;
+pub mod par;
 pub mod pipeline;
 pub mod script;
 pub mod serve;

@@ -491,34 +491,16 @@ pub fn check_each(
     paths: &[PathBuf],
     opts: &CheckOptions,
 ) -> Vec<(FileReport, std::time::Duration)> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<(FileReport, std::time::Duration)>>> =
-        Mutex::new(paths.iter().map(|_| None).collect());
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = paths.get(i) else { break };
+    crate::par::map_in_order(
+        paths.len(),
+        usize::MAX,
+        || (),
+        |_, i| {
             let t = std::time::Instant::now();
-            let r = check_file(path, opts);
-            done.lock().unwrap_or_else(|e| e.into_inner())[i] = Some((r, t.elapsed()));
-        }
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len());
-    std::thread::scope(|s| {
-        for _ in 1..threads {
-            s.spawn(work);
-        }
-        work();
-    });
-    done.into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|r| r.expect("every file was checked"))
-        .collect()
+            let r = check_file(&paths[i], opts);
+            (r, t.elapsed())
+        },
+    )
 }
 
 /// The file type by content: a ZIP local header starts an EPUB, `%PDF-`

@@ -397,31 +397,8 @@ fn layout_chapters(cx: &Ctx) -> Vec<Galley> {
             .map(|ci| chapter_galley(cx, ci, &mut shaper, beside))
             .collect();
     }
-    let mut out: Vec<Option<Galley>> = (0..n).map(|_| None).collect();
-    // Each thread takes the next chapter not yet taken, so that one thread
-    // slowed by a long chapter (or by the machine) does not hold the others
-    // waiting at the end; a galley depends on its chapter only.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let next = &next;
-                s.spawn(move || {
-                    let mut shaper = Shaper::new(cx.fonts).language(&cx.book.meta.language);
-                    let take = || next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    std::iter::from_fn(|| Some(take()).filter(|&ci| ci < n))
-                        .map(|ci| (ci, chapter_galley(cx, ci, &mut shaper, false)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            for (ci, g) in h.join().expect("layout thread") {
-                out[ci] = Some(g);
-            }
-        }
-    });
-    out.into_iter()
-        .map(|g| g.expect("every chapter laid out"))
-        .collect()
+    let shaper = || Shaper::new(cx.fonts).language(&cx.book.meta.language);
+    crate::par::map_in_order(n, threads, shaper, |shaper, ci| {
+        chapter_galley(cx, ci, shaper, false)
+    })
 }

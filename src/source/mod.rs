@@ -204,44 +204,23 @@ fn read_chapters(
 }
 
 /// Reads and parses the chapters at `paths` beside each other, one thread
-/// per core taking every n-th chapter (a 1000-chapter book's loading was a
-/// tenth of its build, on one core); results in chapter order.
+/// per core (a 1000-chapter book's loading was a tenth of its build, on
+/// one core); results in chapter order.
 fn read_all(
     root: &Path,
     names: &[&str],
     paths: Vec<Result<PathBuf, String>>,
     read: &ChapterReader,
 ) -> Vec<Result<Parsed, String>> {
-    let one = |i: usize, path: &Result<PathBuf, String>| {
-        let rel = path.clone()?;
-        read_chapter(root, &rel, names[i], i, read)
-    };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = cores.min(paths.len());
-    if threads <= 1 {
-        return paths.iter().enumerate().map(|(i, p)| one(i, p)).collect();
-    }
-    let mut out: Vec<Option<Result<Parsed, String>>> = paths.iter().map(|_| None).collect();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (one, paths) = (&one, &paths);
-                s.spawn(move || {
-                    let mine = (t..paths.len()).step_by(threads);
-                    mine.map(|i| (i, one(i, &paths[i]))).collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            let done = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            for (i, r) in done {
-                out[i] = Some(r);
-            }
-        }
-    });
-    out.into_iter()
-        .map(|r| r.expect("every chapter was read by one thread"))
-        .collect()
+    crate::par::map_in_order(
+        paths.len(),
+        usize::MAX,
+        || (),
+        |_, i| {
+            let rel = paths[i].clone()?;
+            read_chapter(root, &rel, names[i], i, read)
+        },
+    )
 }
 
 /// The chapter's path inside the book folder, once; else why not. (Where
