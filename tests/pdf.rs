@@ -539,17 +539,59 @@ fn pdfa_and_untagged_variants_render() {
     let mut edition = p.pdf_edition().unwrap();
     edition.options.pdfa = true;
     let bytes = edition.render(&p.context(None)).unwrap().bytes;
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(text.contains("pdfaid:part"), "PDF/A identification in XMP");
     let path = out_dir().join(format!("pdfa-{}.pdf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     let check = tool("qpdf", &["--check", path.to_str().unwrap()]);
     assert!(check.contains("No syntax or stream encoding errors"));
+    let text = expanded(&path);
+    assert!(text.contains("pdfaid:part"), "PDF/A identification in XMP");
     edition.options.pdfa = false;
     edition.options.tagged = Some(false);
     let plain = edition.render(&p.context(None)).unwrap().bytes;
-    assert!(!String::from_utf8_lossy(&plain).contains("/StructTreeRoot"));
+    std::fs::write(&path, &plain).unwrap();
+    assert!(!expanded(&path).contains("/StructTreeRoot"));
     assert!(text.contains("/StructTreeRoot"));
+}
+
+/// The PDF with every object uncompressed and out of object streams
+/// (qpdf's QDF form), where dictionary keys can be searched as text.
+fn expanded(pdf: &Path) -> String {
+    let qdf = pdf.with_extension("qdf.pdf");
+    let p = pdf.to_str().unwrap();
+    let q = qdf.to_str().unwrap();
+    tool("qpdf", &["--qdf", "--object-streams=disable", p, q]);
+    let bytes = std::fs::read(&qdf).unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn small_objects_are_packed_into_object_streams() {
+    // Dictionaries are compressed in object streams, and unpacking them
+    // gives the same objects.
+    use bindery::editions::Edition;
+    let p = seed();
+    let edition = p.pdf_edition().unwrap();
+    let bytes = edition.render(&p.context(None)).unwrap().bytes;
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("/Type/ObjStm"), "object streams");
+    assert!(raw.contains("/Type/XRef"), "an xref stream");
+    assert!(!raw.contains("/Type/Catalog") && !raw.contains("\nxref\n"));
+    let path = out_dir().join(format!("packed-{}.pdf", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let check = tool("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
+    let text = expanded(&path);
+    for key in [
+        "/Type /Catalog",
+        "/StructTreeRoot",
+        "/PageLabels",
+        "/TrimBox",
+    ] {
+        assert!(text.contains(key), "{key} after unpacking");
+    }
 }
 
 /// Pen positions of each character that starts a glyph cluster in a line.

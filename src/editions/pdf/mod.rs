@@ -4,6 +4,7 @@
 
 mod draw;
 pub mod options;
+mod pack;
 mod tags;
 mod widen;
 mod write;

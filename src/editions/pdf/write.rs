@@ -16,6 +16,7 @@ use krilla::{Data, Document as PdfDocument, SerializeSettings};
 
 use super::PdfOptions;
 use super::draw::{Drawn, draw_page};
+use super::pack::pack;
 use super::tags::{metadata, tag_tree};
 use super::widen::Widened;
 use crate::assets::Format;
@@ -107,7 +108,7 @@ pub fn write_pdf(
             Diagnostic::error(format!("PDF could not be written: {e:?}")).rule("pdf.write"),
         )
     })?;
-    Ok(without_suspects(bytes))
+    Ok(pack(without_suspects(bytes)))
 }
 
 /// Page labels as ranges: each run of pages numbered in one style from 1
