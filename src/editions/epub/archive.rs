@@ -77,50 +77,29 @@ pub(super) fn zip_epub(files: &[Entry<'_>], modified: i64) -> Result<Vec<u8>, Fa
     Ok(out.into_inner())
 }
 
-/// The deflated entries compressed beside each other, on as many threads
-/// as there are cores (this one among them), while a stored entry (the
-/// cover) may still be in the making: each entry is a deflate stream of
-/// its own, so the bytes are those compressed one after another. Stored
+/// The deflated entries compressed beside each other, on every core, the
+/// largest first (each thread takes the largest left, so none is left
+/// alone at the end with a big one): each entry is a deflate stream of its
+/// own, so the bytes are those compressed one after another. Stored
 /// entries are None.
 fn deflate_all(
     files: &[Entry<'_>],
     options: SimpleFileOptions,
 ) -> zip::result::ZipResult<Vec<Option<PreparedZipFile>>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // The largest first, each to the thread with the least so far.
     let mut order: Vec<usize> = (0..files.len()).filter(|&i| files[i].2).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(files[i].1.bytes().len()));
-    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads.max(1)];
-    for i in order {
-        let least = shares.iter_mut().min_by_key(|s| s.0).expect("a thread");
-        least.0 += files[i].1.bytes().len();
-        least.1.push(i);
-    }
-    let deflate = |share: &[usize]| -> zip::result::ZipResult<Vec<(usize, PreparedZipFile)>> {
-        share
-            .iter()
-            .map(|&i| {
-                let (name, body, _) = &files[i];
-                PreparedZipFile::from_data(name, options, body.bytes()).map(|p| (i, p))
-            })
-            .collect()
-    };
-    let done = std::thread::scope(|s| -> zip::result::ZipResult<_> {
-        let (own, others) = shares.split_first().expect("a thread");
-        let handles: Vec<_> = others
-            .iter()
-            .filter(|share| !share.1.is_empty())
-            .map(|share| s.spawn(|| deflate(&share.1)))
-            .collect();
-        let mut done = deflate(&own.1)?;
-        for h in handles {
-            done.extend(h.join().expect("a compressing thread finished")?);
-        }
-        Ok(done)
-    })?;
+    let done = crate::par::map_in_order(
+        order.len(),
+        usize::MAX,
+        || (),
+        |(), k| {
+            let (name, body, _) = &files[order[k]];
+            PreparedZipFile::from_data(name, options, body.bytes())
+        },
+    );
     let mut out: Vec<Option<PreparedZipFile>> = (0..files.len()).map(|_| None).collect();
-    for (i, p) in done {
-        out[i] = Some(p);
+    for (i, p) in order.into_iter().zip(done) {
+        out[i] = Some(p?);
     }
     Ok(out)
 }
