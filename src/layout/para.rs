@@ -10,6 +10,9 @@ use crate::fonts::FaceId;
 use crate::script::{break_opportunities, is_cjk, no_end, no_start};
 pub use crate::style::Align;
 
+mod fit;
+use fit::LineFit;
+
 /// A stretch of text in one face and size.
 #[derive(Debug, Clone)]
 pub struct Piece {
@@ -419,9 +422,6 @@ struct Source<'a> {
     counted: std::cell::Cell<(usize, usize)>,
 }
 
-/// The cost of a line stretched to the limit (`r` = 20).
-const CAPPED: f64 = 800_000.0;
-
 struct Ctx<'a> {
     clusters: &'a [Cluster],
     space: &'a [bool],
@@ -433,213 +433,7 @@ struct Ctx<'a> {
     indent: f32,
 }
 
-/// Measurements of a candidate line `a..b`.
-struct LineFit {
-    /// End of the line without trailing spaces.
-    t: usize,
-    avail: f64,
-    nat: f64,
-    stretch: f64,
-    shrink: f64,
-    end_shrink: f64,
-}
-
-/// A line's start, for [`Ctx::fit_from`].
-struct LineStart {
-    a: usize,
-    gn: f64,
-    gs: f64,
-    gh: f64,
-    avail: f64,
-}
-
-/// A line's end, for [`Ctx::fit_to`]: the prefix sums there and the half
-/// em its last mark may give up.
-#[derive(Clone, Copy)]
-struct LineEnd {
-    t: usize,
-    sums: [f64; 3],
-    end_shrink: f64,
-}
-
 impl Ctx<'_> {
-    fn line_start(&self, a: usize) -> LineStart {
-        // (The paragraph's end is a candidate too, never a line's start.)
-        let (gn, gs, gh) = if a > 0 && a < self.gaps.len() {
-            let g = &self.gaps[a];
-            (g.nat as f64, g.stretch as f64, g.shrink as f64)
-        } else {
-            (0.0, 0.0, 0.0)
-        };
-        let avail = self.style.measure as f64 - if a == 0 { self.indent as f64 } else { 0.0 };
-        LineStart {
-            a,
-            gn,
-            gs,
-            gh,
-            avail,
-        }
-    }
-
-    fn line_end(&self, t: usize) -> LineEnd {
-        let last = &self.clusters[t - 1];
-        let end_shrink = if last.halves.right_empty {
-            0.5 * last.size as f64
-        } else {
-            0.0
-        };
-        LineEnd {
-            t,
-            sums: [self.pn[t], self.ps[t], self.ph[t]],
-            end_shrink,
-        }
-    }
-
-    /// The fit of the line from `st` to `e`, the end's sums read once for all
-    /// starts.
-    #[inline]
-    fn fit_to(&self, st: &LineStart, e: &LineEnd) -> LineFit {
-        let a = st.a;
-        LineFit {
-            t: e.t,
-            avail: st.avail,
-            nat: e.sums[0] - self.pn[a] - st.gn,
-            stretch: e.sums[1] - self.ps[a] - st.gs,
-            shrink: e.sums[2] - self.ph[a] - st.gh,
-            end_shrink: e.end_shrink,
-        }
-    }
-
-    /// [`Ctx::fit`] of the line from `st` to `t` (trailing spaces dropped).
-    #[inline]
-    fn fit_from(&self, st: &LineStart, t: usize) -> LineFit {
-        self.fit_to(st, &self.line_end(t))
-    }
-
-    fn fit(&self, a: usize, b: usize) -> LineFit {
-        let mut t = b;
-        while t > a + 1 && self.space[t - 1] {
-            t -= 1;
-        }
-        // The last mark's own quarter shrink lives in the dropped gap `t`.
-        self.fit_from(&self.line_start(a), t)
-    }
-
-    /// Cost of a line, or `None` when it cannot be made to fit.
-    fn cost(&self, f: &LineFit, last: bool, emergency: bool) -> Option<f64> {
-        let need = f.avail - f.nat;
-        let justify = self.style.align == Align::Justify;
-        if need >= -1e-3 {
-            if last || !justify {
-                return Some(0.0);
-            }
-            if f.stretch > 0.0 {
-                // A line this short is at the cap whatever the rounding of
-                // the division (which the shorter half of all candidate
-                // lines would otherwise pay for).
-                if need >= 20.0 * f.stretch * (1.0 + 1e-9) {
-                    return Some(CAPPED);
-                }
-                let r = (need / f.stretch).min(20.0);
-                return Some(100.0 * r * r * r);
-            }
-            return Some(if need < 0.01 { 0.0 } else { 1e7 });
-        }
-        let over = -need;
-        if over <= f.end_shrink + 1e-3 {
-            // A line-end mark set half-width: preferred to loosening the line.
-            return Some(2.0);
-        }
-        let rem = over - f.end_shrink;
-        if f.shrink > 0.0 && rem <= f.shrink + 1e-3 {
-            let r = rem / f.shrink;
-            return Some(2.0 + 60.0 * r * r);
-        }
-        if emergency {
-            return Some(1e8 + over * 1e4);
-        }
-        None
-    }
-
-    /// Best breaks (cluster indices ending each line) by total fit.
-    fn total_fit(&self, allowed: &[bool], emergency: bool) -> Option<Vec<usize>> {
-        let n = self.clusters.len();
-        let cands: Vec<usize> = (0..=n).filter(|&k| k == 0 || allowed[k]).collect();
-        // What `fit` reads of a line's start, read once per candidate
-        // rather than once per candidate line (the same sums, in the same
-        // order, so the same costs to the last bit).
-        let starts: Vec<LineStart> = cands.iter().map(|&a| self.line_start(a)).collect();
-        let mut best = vec![f64::INFINITY; cands.len()];
-        let mut prev = vec![usize::MAX; cands.len()];
-        let limit = self.style.measure as f64 + 1e-3;
-        best[0] = 0.0;
-        for bi in 1..cands.len() {
-            // The best way to reach `bi` so far, in registers.
-            let (mut best_b, mut prev_b) = (f64::INFINITY, usize::MAX);
-            let b = cands[bi];
-            let last = b == n;
-            // The line's end without trailing spaces, as `fit` finds it.
-            let mut tb = b;
-            while tb > 0 && self.space[tb - 1] {
-                tb -= 1;
-            }
-            let end = (tb > 0).then(|| self.line_end(tb));
-            for ai in (0..bi).rev() {
-                let st = &starts[ai];
-                let f = match &end {
-                    Some(e) if st.a < tb => self.fit_to(st, e),
-                    _ => self.fit_from(st, tb.max(st.a + 1)),
-                };
-                let min_width = f.nat - f.shrink - f.end_shrink;
-                let too_long = min_width > limit;
-                if too_long && !(emergency && ai + 1 == bi) {
-                    break;
-                }
-                // A line costs at least 100 (`(10 + c)²`, c ≥ 0): a start
-                // that cannot beat the best so far even so is not costed.
-                if best[ai].is_infinite() || best[ai] + 100.0 >= best_b {
-                    continue;
-                }
-                let Some(mut c) = self.cost(&f, last, emergency) else {
-                    continue;
-                };
-                if last && st.a > 0 && self.lonely_last(st.a, f.t) {
-                    c += 3000.0;
-                }
-                let d = best[ai] + (10.0 + c) * (10.0 + c);
-                if d < best_b {
-                    best_b = d;
-                    prev_b = ai;
-                }
-            }
-            best[bi] = best_b;
-            prev[bi] = prev_b;
-        }
-        let last = cands.len() - 1;
-        if best[last].is_infinite() {
-            return None;
-        }
-        let mut out = Vec::new();
-        let mut i = last;
-        while i > 0 {
-            out.push(cands[i]);
-            i = prev[i];
-        }
-        out.reverse();
-        Some(out)
-    }
-
-    /// A paragraph's last line holding a single character (and marks).
-    fn lonely_last(&self, a: usize, t: usize) -> bool {
-        self.clusters[a..t]
-            .iter()
-            .filter(|c| {
-                !c.halves.left_empty && !c.halves.right_empty && !c.first.is_ascii_punctuation()
-            })
-            .count()
-            <= 1
-    }
-
     /// How much each gap and cluster of line `a..t` stretches or shrinks
     /// to fill the measure, and whether the line is justified.
     fn adjust(&self, f: &LineFit, a: usize, last: bool) -> (Vec<f64>, Vec<f64>, bool) {
