@@ -268,7 +268,7 @@ fn set_segment(
         indent,
     };
     let mut allowed = allowed_breaks(full, clusters);
-    let within = allowed.clone();
+    let within = words.map(|_| allowed.clone());
     if let Some(w) = words {
         for (k, c) in clusters.iter().enumerate().skip(1) {
             allowed[k] &= w.binary_search(&c.start).is_ok();
@@ -276,23 +276,26 @@ fn set_segment(
     }
     // A word longer than the measure (a URL) may be broken inside, still
     // under the punctuation rules; only as a last resort anywhere.
-    let inside_words: Vec<bool> = (0..=n)
-        .map(|k| {
-            within[k]
-                || (k > 0
-                    && k < n
-                    && !is_cjk(clusters[k - 1].last)
-                    && !is_cjk(clusters[k].first)
-                    && !no_start(clusters[k].first)
-                    && !no_end(clusters[k - 1].last))
-        })
-        .collect();
+    let inside_words = || -> Vec<bool> {
+        let within = within.as_deref().unwrap_or(&allowed);
+        (0..=n)
+            .map(|k| {
+                within[k]
+                    || (k > 0
+                        && k < n
+                        && !is_cjk(clusters[k - 1].last)
+                        && !is_cjk(clusters[k].first)
+                        && !no_start(clusters[k].first)
+                        && !no_end(clusters[k - 1].last))
+            })
+            .collect()
+    };
     // Between words first; a word longer than the measure breaks where
-    // the script allows.
+    // the script allows (the rules asked only when it comes to that).
     let breaks = ctx
         .total_fit(&allowed, false)
-        .or_else(|| words.and_then(|_| ctx.total_fit(&within, false)))
-        .or_else(|| ctx.total_fit(&inside_words, true))
+        .or_else(|| within.as_ref().and_then(|w| ctx.total_fit(w, false)))
+        .or_else(|| ctx.total_fit(&inside_words(), true))
         .or_else(|| ctx.total_fit(&vec![true; n + 1], true))
         .expect("emergency breaking always succeeds");
     let src = Source {
