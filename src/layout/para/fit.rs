@@ -38,6 +38,15 @@ struct LineEnd {
     end_shrink: f64,
 }
 
+/// What a line must meet: the longest it may be, whether lines are
+/// justified, whether lines too long are allowed as a last resort.
+#[derive(Clone, Copy)]
+struct Rules {
+    limit: f64,
+    justify: bool,
+    emergency: bool,
+}
+
 /// The best way found so far to reach one break, while its candidate
 /// lines are scanned from the shortest on.
 struct Reach {
@@ -104,9 +113,8 @@ impl Ctx<'_> {
 
     /// Cost of a line, or `None` when it cannot be made to fit.
     #[inline]
-    fn cost(&self, f: &LineFit, last: bool, emergency: bool) -> Option<f64> {
+    fn cost(f: &LineFit, last: bool, justify: bool, emergency: bool) -> Option<f64> {
         let need = f.avail - f.nat;
-        let justify = self.style.align == Align::Justify;
         if need >= -1e-3 {
             if last || !justify {
                 return Some(0.0);
@@ -152,6 +160,13 @@ impl Ctx<'_> {
         let starts: Vec<LineStart> = cands.iter().map(|&a| self.line_start(a)).collect();
         let mut best = vec![f64::INFINITY; cands.len()];
         let mut prev = vec![usize::MAX; cands.len()];
+        // Read once here: through `self`, the compiler read them anew for
+        // every candidate line.
+        let rules = Rules {
+            limit: self.style.measure as f64 + 1e-3,
+            justify: self.style.align == Align::Justify,
+            emergency,
+        };
         best[0] = 0.0;
         for bi in 1..cands.len() {
             let b = cands[bi];
@@ -171,7 +186,7 @@ impl Ctx<'_> {
             for ai in (near..bi).rev() {
                 let st = &starts[ai];
                 let f = self.fit_to(st, &self.line_end(tb.max(st.a + 1)));
-                if !self.consider(&f, (ai, bi, b == n), st.a, best[ai], emergency, &mut reach) {
+                if !self.consider(&f, (ai, bi, b == n), st.a, best[ai], rules, &mut reach) {
                     stopped = true;
                     break;
                 }
@@ -181,7 +196,7 @@ impl Ctx<'_> {
                 let tried = starts[..near].iter().zip(&best[..near]).enumerate();
                 for (ai, (st, &from)) in tried.rev() {
                     let f = self.fit_to(st, &end);
-                    if !self.consider(&f, (ai, bi, b == n), st.a, from, emergency, &mut reach) {
+                    if !self.consider(&f, (ai, bi, b == n), st.a, from, rules, &mut reach) {
                         break;
                     }
                 }
@@ -213,12 +228,11 @@ impl Ctx<'_> {
         (ai, bi, last): (usize, usize, bool),
         a: usize,
         from: f64,
-        emergency: bool,
+        rules: Rules,
         reach: &mut Reach,
     ) -> bool {
-        let limit = self.style.measure as f64 + 1e-3;
         let min_width = f.nat - f.shrink - f.end_shrink;
-        if min_width > limit && !(emergency && ai + 1 == bi) {
+        if min_width > rules.limit && !(rules.emergency && ai + 1 == bi) {
             return false;
         }
         // A line costs at least 100 (`(10 + c)²`, c ≥ 0): a start that
@@ -227,7 +241,7 @@ impl Ctx<'_> {
         if from + 100.0 >= reach.cost {
             return true;
         }
-        let Some(mut c) = self.cost(f, last, emergency) else {
+        let Some(mut c) = Self::cost(f, last, rules.justify, rules.emergency) else {
             return true;
         };
         if last && a > 0 && self.lonely_last(a, f.t) {
@@ -278,7 +292,8 @@ mod tests {
                 {
                     break;
                 }
-                let Some(mut c) = ctx.cost(&f, b == n, emergency) else {
+                let justify = ctx.style.align == Align::Justify;
+                let Some(mut c) = Ctx::cost(&f, b == n, justify, emergency) else {
                     continue;
                 };
                 if b == n && cands[ai] > 0 && ctx.lonely_last(cands[ai], f.t) {
