@@ -54,11 +54,31 @@ pub fn is_cjk(c: char) -> bool {
 // Lists of chars, not strings: these are asked of every character of the
 // text, and a substring search each time was 2 % of a book's build.
 pub fn no_start(c: char) -> bool {
-    NO_START.contains(&c)
+    !in_neither_list(c) && NO_START.contains(&c)
 }
 
 pub fn no_end(c: char) -> bool {
-    NO_END.contains(&c)
+    !in_neither_list(c) && NO_END.contains(&c)
+}
+
+/// Ideographs (and the rest of U+3400–U+FEFF) are in neither list: most of
+/// the characters asked about are answered without a search.
+fn in_neither_list(c: char) -> bool {
+    ('\u{3400}'..='\u{FEFF}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lists_skip_nothing_they_hold() {
+        for &c in NO_START.iter().chain(NO_END) {
+            assert!(!in_neither_list(c), "{c:?} is in a list");
+        }
+        assert!(no_start('，') && no_start('々') && no_end('（') && no_end('“'));
+        assert!(!no_start('中') && !no_end('中') && !no_start('㐀'));
+    }
 }
 
 /// East Asian wide characters: Han, kana, Hangul, CJK punctuation and
