@@ -124,12 +124,13 @@ pub fn set_display(
     style: &ParaStyle,
     words: WordBreaks,
 ) -> Vec<SetLine> {
-    let lines = set_lines(shaper, pieces, style, None);
+    let segs = segments(shaper, pieces, style.em);
+    let lines = set_segments(&segs, style, None);
     if lines.len() < 2 {
         return lines;
     }
     let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
-    set_lines(shaper, pieces, style, Some(&words(&text)))
+    set_segments(&segs, style, Some(&words(&text)))
 }
 
 /// Sets lines; `words` (byte positions in the joined text of `pieces`)
@@ -140,7 +141,24 @@ fn set_lines(
     style: &ParaStyle,
     words: Option<&[usize]>,
 ) -> Vec<SetLine> {
-    // Split into segments at hard breaks.
+    set_segments(&segments(shaper, pieces, style.em), style, words)
+}
+
+/// Text between hard breaks, shaped and measured: all that setting it in
+/// lines of any measure needs (display text is tried in several).
+struct Segment {
+    pieces: Vec<Piece>,
+    sh: Shaped,
+    space: Vec<bool>,
+    gaps: Vec<Glue>,
+    sums: Sums,
+    /// Break opportunities by the script's rules.
+    allowed: Vec<bool>,
+}
+
+/// The segments of `pieces` (split at hard breaks), shaped and measured
+/// for a paragraph whose em is `em`.
+fn segments(shaper: &mut Shaper, pieces: &[Piece], em: f32) -> Vec<Segment> {
     let mut segments: Vec<Vec<Piece>> = vec![Vec::new()];
     for p in pieces {
         let mut char_off = 0;
@@ -158,12 +176,43 @@ fn set_lines(
             char_off += part.chars().count();
         }
     }
+    segments
+        .into_iter()
+        .map(|pieces| {
+            let sh = shape_pieces(shaper, &pieces);
+            let space: Vec<bool> = sh
+                .clusters
+                .iter()
+                .map(|c| c.first.is_whitespace() && c.last.is_whitespace())
+                .collect();
+            let (gaps, sums, allowed) = if sh.clusters.is_empty() {
+                Default::default()
+            } else {
+                let gaps = glues(&sh.clusters, &space, em);
+                let sums = prefix_sums(&sh.clusters, &space, &gaps);
+                let allowed = allowed_breaks(&sh.full, &sh.clusters);
+                (gaps, sums, allowed)
+            };
+            Segment {
+                pieces,
+                sh,
+                space,
+                gaps,
+                sums,
+                allowed,
+            }
+        })
+        .collect()
+}
+
+/// Sets shaped segments in lines; `words` as for [`set_lines`].
+fn set_segments(segs: &[Segment], style: &ParaStyle, words: Option<&[usize]>) -> Vec<SetLine> {
     // Word boundaries apply to text without hard breaks.
-    let words = words.filter(|_| segments.len() == 1);
+    let words = words.filter(|_| segs.len() == 1);
     let mut lines = Vec::new();
-    for (si, seg) in segments.iter().enumerate() {
+    for (si, seg) in segs.iter().enumerate() {
         let indent = if si == 0 { style.indent } else { 0.0 };
-        set_segment(shaper, seg, (style, words), indent, si == 0, &mut lines);
+        set_segment(seg, (style, words), indent, si == 0, &mut lines);
     }
     lines
 }
@@ -178,28 +227,25 @@ pub fn set_balanced(
     style: &ParaStyle,
     words: WordBreaks,
 ) -> Vec<SetLine> {
-    let mut best = set_lines(shaper, pieces, style, None);
+    let segs = segments(shaper, pieces, style.em);
+    let mut best = set_segments(&segs, style, None);
     let k = best.len();
     if k < 2 {
         return best;
     }
     let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
     let bounds = words(&text);
-    best = set_lines(shaper, pieces, style, Some(&bounds));
+    best = set_segments(&segs, style, Some(&bounds));
     let k = best.len().max(k);
     let mut m = style.measure;
     let mut best_m = m;
     while m - style.em >= style.em * 4.0 {
         m -= style.em;
-        let lines = set_lines(
-            shaper,
-            pieces,
-            &ParaStyle {
-                measure: m,
-                ..*style
-            },
-            Some(&bounds),
-        );
+        let narrower = ParaStyle {
+            measure: m,
+            ..*style
+        };
+        let lines = set_segments(&segs, &narrower, Some(&bounds));
         let between_words = lines[1..]
             .iter()
             .all(|l| bounds.binary_search(&l.start).is_ok());
@@ -221,14 +267,13 @@ pub fn set_balanced(
 }
 
 fn set_segment(
-    shaper: &mut Shaper,
-    pieces: &[Piece],
+    seg: &Segment,
     (style, words): (&ParaStyle, Option<&[usize]>),
     indent: f32,
     first_segment: bool,
     lines: &mut Vec<SetLine>,
 ) {
-    let sh = shape_pieces(shaper, pieces);
+    let (pieces, sh) = (&seg.pieces[..], &seg.sh);
     let (full, clusters, glyphs) = (&sh.full, &sh.clusters, &sh.glyphs);
     let n = clusters.len();
     if n == 0 {
@@ -251,23 +296,18 @@ fn set_segment(
         }
         return;
     }
-    let space: Vec<bool> = clusters
-        .iter()
-        .map(|c| c.first.is_whitespace() && c.last.is_whitespace())
-        .collect();
-    let gaps = glues(clusters, &space, style.em);
-    let (pn, ps, ph) = prefix_sums(clusters, &space, &gaps);
+    let (pn, ps, ph) = &seg.sums;
     let ctx = Ctx {
         clusters,
-        space: &space,
-        gaps: &gaps,
-        pn: &pn,
-        ps: &ps,
-        ph: &ph,
+        space: &seg.space,
+        gaps: &seg.gaps,
+        pn,
+        ps,
+        ph,
         style,
         indent,
     };
-    let mut allowed = allowed_breaks(full, clusters);
+    let mut allowed = seg.allowed.clone();
     let within = words.map(|_| allowed.clone());
     if let Some(w) = words {
         for (k, c) in clusters.iter().enumerate().skip(1) {
