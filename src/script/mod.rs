@@ -74,20 +74,6 @@ fn in_neither_list(c: char) -> bool {
     ('\u{3400}'..='\u{FEFF}').contains(&c)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_lists_skip_nothing_they_hold() {
-        for &c in NO_START.iter().chain(NO_END) {
-            assert!(!in_neither_list(c), "{c:?} is in a list");
-        }
-        assert!(no_start('，') && no_start('々') && no_end('（') && no_end('“'));
-        assert!(!no_start('中') && !no_end('中') && !no_start('㐀'));
-    }
-}
-
 /// East Asian wide characters: Han, kana, Hangul, CJK punctuation and
 /// full-width forms, plus the quotation marks, dash and ellipsis Chinese text
 /// sets full width. A source line break between two of them is no space.
@@ -137,5 +123,19 @@ pub fn shaping_language(tag: &str) -> &'static str {
         "zh-HK"
     } else {
         "zh-Hant"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lists_skip_nothing_they_hold() {
+        for &c in NO_START.iter().chain(NO_END) {
+            assert!(!in_neither_list(c), "{c:?} is in a list");
+        }
+        assert!(no_start('，') && no_start('々') && no_end('（') && no_end('“'));
+        assert!(!no_start('中') && !no_end('中') && !no_start('㐀'));
     }
 }
