@@ -10,6 +10,9 @@ use crate::fonts::FaceId;
 use crate::script::{break_opportunities, is_cjk, no_end, no_start};
 pub use crate::style::Align;
 
+mod fit;
+use fit::LineFit;
+
 /// A stretch of text in one face and size.
 #[derive(Debug, Clone)]
 pub struct Piece {
@@ -121,12 +124,13 @@ pub fn set_display(
     style: &ParaStyle,
     words: WordBreaks,
 ) -> Vec<SetLine> {
-    let lines = set_lines(shaper, pieces, style, None);
+    let segs = segments(shaper, pieces, style.em);
+    let lines = set_segments(&segs, style, None);
     if lines.len() < 2 {
         return lines;
     }
     let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
-    set_lines(shaper, pieces, style, Some(&words(&text)))
+    set_segments(&segs, style, Some(&words(&text)))
 }
 
 /// Sets lines; `words` (byte positions in the joined text of `pieces`)
@@ -137,7 +141,24 @@ fn set_lines(
     style: &ParaStyle,
     words: Option<&[usize]>,
 ) -> Vec<SetLine> {
-    // Split into segments at hard breaks.
+    set_segments(&segments(shaper, pieces, style.em), style, words)
+}
+
+/// Text between hard breaks, shaped and measured: all that setting it in
+/// lines of any measure needs (display text is tried in several).
+struct Segment {
+    pieces: Vec<Piece>,
+    sh: Shaped,
+    space: Vec<bool>,
+    gaps: Vec<Glue>,
+    sums: Sums,
+    /// Break opportunities by the script's rules.
+    allowed: Vec<bool>,
+}
+
+/// The segments of `pieces` (split at hard breaks), shaped and measured
+/// for a paragraph whose em is `em`.
+fn segments(shaper: &mut Shaper, pieces: &[Piece], em: f32) -> Vec<Segment> {
     let mut segments: Vec<Vec<Piece>> = vec![Vec::new()];
     for p in pieces {
         let mut char_off = 0;
@@ -155,12 +176,43 @@ fn set_lines(
             char_off += part.chars().count();
         }
     }
+    segments
+        .into_iter()
+        .map(|pieces| {
+            let sh = shape_pieces(shaper, &pieces);
+            let space: Vec<bool> = sh
+                .clusters
+                .iter()
+                .map(|c| c.first.is_whitespace() && c.last.is_whitespace())
+                .collect();
+            let (gaps, sums, allowed) = if sh.clusters.is_empty() {
+                Default::default()
+            } else {
+                let gaps = glues(&sh.clusters, &space, em);
+                let sums = prefix_sums(&sh.clusters, &space, &gaps);
+                let allowed = allowed_breaks(&sh.full, &sh.clusters);
+                (gaps, sums, allowed)
+            };
+            Segment {
+                pieces,
+                sh,
+                space,
+                gaps,
+                sums,
+                allowed,
+            }
+        })
+        .collect()
+}
+
+/// Sets shaped segments in lines; `words` as for [`set_lines`].
+fn set_segments(segs: &[Segment], style: &ParaStyle, words: Option<&[usize]>) -> Vec<SetLine> {
     // Word boundaries apply to text without hard breaks.
-    let words = words.filter(|_| segments.len() == 1);
+    let words = words.filter(|_| segs.len() == 1);
     let mut lines = Vec::new();
-    for (si, seg) in segments.iter().enumerate() {
+    for (si, seg) in segs.iter().enumerate() {
         let indent = if si == 0 { style.indent } else { 0.0 };
-        set_segment(shaper, seg, (style, words), indent, si == 0, &mut lines);
+        set_segment(seg, (style, words), indent, si == 0, &mut lines);
     }
     lines
 }
@@ -175,28 +227,25 @@ pub fn set_balanced(
     style: &ParaStyle,
     words: WordBreaks,
 ) -> Vec<SetLine> {
-    let mut best = set_lines(shaper, pieces, style, None);
+    let segs = segments(shaper, pieces, style.em);
+    let mut best = set_segments(&segs, style, None);
     let k = best.len();
     if k < 2 {
         return best;
     }
     let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
     let bounds = words(&text);
-    best = set_lines(shaper, pieces, style, Some(&bounds));
+    best = set_segments(&segs, style, Some(&bounds));
     let k = best.len().max(k);
     let mut m = style.measure;
     let mut best_m = m;
     while m - style.em >= style.em * 4.0 {
         m -= style.em;
-        let lines = set_lines(
-            shaper,
-            pieces,
-            &ParaStyle {
-                measure: m,
-                ..*style
-            },
-            Some(&bounds),
-        );
+        let narrower = ParaStyle {
+            measure: m,
+            ..*style
+        };
+        let lines = set_segments(&segs, &narrower, Some(&bounds));
         let between_words = lines[1..]
             .iter()
             .all(|l| bounds.binary_search(&l.start).is_ok());
@@ -218,14 +267,13 @@ pub fn set_balanced(
 }
 
 fn set_segment(
-    shaper: &mut Shaper,
-    pieces: &[Piece],
+    seg: &Segment,
     (style, words): (&ParaStyle, Option<&[usize]>),
     indent: f32,
     first_segment: bool,
     lines: &mut Vec<SetLine>,
 ) {
-    let sh = shape_pieces(shaper, pieces);
+    let (pieces, sh) = (&seg.pieces[..], &seg.sh);
     let (full, clusters, glyphs) = (&sh.full, &sh.clusters, &sh.glyphs);
     let n = clusters.len();
     if n == 0 {
@@ -248,24 +296,19 @@ fn set_segment(
         }
         return;
     }
-    let space: Vec<bool> = clusters
-        .iter()
-        .map(|c| c.first.is_whitespace() && c.last.is_whitespace())
-        .collect();
-    let gaps = glues(clusters, &space, style.em);
-    let (pn, ps, ph) = prefix_sums(clusters, &space, &gaps);
+    let (pn, ps, ph) = &seg.sums;
     let ctx = Ctx {
         clusters,
-        space: &space,
-        gaps: &gaps,
-        pn: &pn,
-        ps: &ps,
-        ph: &ph,
+        space: &seg.space,
+        gaps: &seg.gaps,
+        pn,
+        ps,
+        ph,
         style,
         indent,
     };
-    let mut allowed = allowed_breaks(full, clusters);
-    let within = allowed.clone();
+    let mut allowed = seg.allowed.clone();
+    let within = words.map(|_| allowed.clone());
     if let Some(w) = words {
         for (k, c) in clusters.iter().enumerate().skip(1) {
             allowed[k] &= w.binary_search(&c.start).is_ok();
@@ -273,23 +316,26 @@ fn set_segment(
     }
     // A word longer than the measure (a URL) may be broken inside, still
     // under the punctuation rules; only as a last resort anywhere.
-    let inside_words: Vec<bool> = (0..=n)
-        .map(|k| {
-            within[k]
-                || (k > 0
-                    && k < n
-                    && !is_cjk(clusters[k - 1].last)
-                    && !is_cjk(clusters[k].first)
-                    && !no_start(clusters[k].first)
-                    && !no_end(clusters[k - 1].last))
-        })
-        .collect();
+    let inside_words = || -> Vec<bool> {
+        let within = within.as_deref().unwrap_or(&allowed);
+        (0..=n)
+            .map(|k| {
+                within[k]
+                    || (k > 0
+                        && k < n
+                        && !is_cjk(clusters[k - 1].last)
+                        && !is_cjk(clusters[k].first)
+                        && !no_start(clusters[k].first)
+                        && !no_end(clusters[k - 1].last))
+            })
+            .collect()
+    };
     // Between words first; a word longer than the measure breaks where
-    // the script allows.
+    // the script allows (the rules asked only when it comes to that).
     let breaks = ctx
         .total_fit(&allowed, false)
-        .or_else(|| words.and_then(|_| ctx.total_fit(&within, false)))
-        .or_else(|| ctx.total_fit(&inside_words, true))
+        .or_else(|| within.as_ref().and_then(|w| ctx.total_fit(w, false)))
+        .or_else(|| ctx.total_fit(&inside_words(), true))
         .or_else(|| ctx.total_fit(&vec![true; n + 1], true))
         .expect("emergency breaking always succeeds");
     let src = Source {
@@ -419,9 +465,6 @@ struct Source<'a> {
     counted: std::cell::Cell<(usize, usize)>,
 }
 
-/// The cost of a line stretched to the limit (`r` = 20).
-const CAPPED: f64 = 800_000.0;
-
 struct Ctx<'a> {
     clusters: &'a [Cluster],
     space: &'a [bool],
@@ -433,213 +476,7 @@ struct Ctx<'a> {
     indent: f32,
 }
 
-/// Measurements of a candidate line `a..b`.
-struct LineFit {
-    /// End of the line without trailing spaces.
-    t: usize,
-    avail: f64,
-    nat: f64,
-    stretch: f64,
-    shrink: f64,
-    end_shrink: f64,
-}
-
-/// A line's start, for [`Ctx::fit_from`].
-struct LineStart {
-    a: usize,
-    gn: f64,
-    gs: f64,
-    gh: f64,
-    avail: f64,
-}
-
-/// A line's end, for [`Ctx::fit_to`]: the prefix sums there and the half
-/// em its last mark may give up.
-#[derive(Clone, Copy)]
-struct LineEnd {
-    t: usize,
-    sums: [f64; 3],
-    end_shrink: f64,
-}
-
 impl Ctx<'_> {
-    fn line_start(&self, a: usize) -> LineStart {
-        // (The paragraph's end is a candidate too, never a line's start.)
-        let (gn, gs, gh) = if a > 0 && a < self.gaps.len() {
-            let g = &self.gaps[a];
-            (g.nat as f64, g.stretch as f64, g.shrink as f64)
-        } else {
-            (0.0, 0.0, 0.0)
-        };
-        let avail = self.style.measure as f64 - if a == 0 { self.indent as f64 } else { 0.0 };
-        LineStart {
-            a,
-            gn,
-            gs,
-            gh,
-            avail,
-        }
-    }
-
-    fn line_end(&self, t: usize) -> LineEnd {
-        let last = &self.clusters[t - 1];
-        let end_shrink = if last.halves.right_empty {
-            0.5 * last.size as f64
-        } else {
-            0.0
-        };
-        LineEnd {
-            t,
-            sums: [self.pn[t], self.ps[t], self.ph[t]],
-            end_shrink,
-        }
-    }
-
-    /// The fit of the line from `st` to `e`, the end's sums read once for all
-    /// starts.
-    #[inline]
-    fn fit_to(&self, st: &LineStart, e: &LineEnd) -> LineFit {
-        let a = st.a;
-        LineFit {
-            t: e.t,
-            avail: st.avail,
-            nat: e.sums[0] - self.pn[a] - st.gn,
-            stretch: e.sums[1] - self.ps[a] - st.gs,
-            shrink: e.sums[2] - self.ph[a] - st.gh,
-            end_shrink: e.end_shrink,
-        }
-    }
-
-    /// [`Ctx::fit`] of the line from `st` to `t` (trailing spaces dropped).
-    #[inline]
-    fn fit_from(&self, st: &LineStart, t: usize) -> LineFit {
-        self.fit_to(st, &self.line_end(t))
-    }
-
-    fn fit(&self, a: usize, b: usize) -> LineFit {
-        let mut t = b;
-        while t > a + 1 && self.space[t - 1] {
-            t -= 1;
-        }
-        // The last mark's own quarter shrink lives in the dropped gap `t`.
-        self.fit_from(&self.line_start(a), t)
-    }
-
-    /// Cost of a line, or `None` when it cannot be made to fit.
-    fn cost(&self, f: &LineFit, last: bool, emergency: bool) -> Option<f64> {
-        let need = f.avail - f.nat;
-        let justify = self.style.align == Align::Justify;
-        if need >= -1e-3 {
-            if last || !justify {
-                return Some(0.0);
-            }
-            if f.stretch > 0.0 {
-                // A line this short is at the cap whatever the rounding of
-                // the division (which the shorter half of all candidate
-                // lines would otherwise pay for).
-                if need >= 20.0 * f.stretch * (1.0 + 1e-9) {
-                    return Some(CAPPED);
-                }
-                let r = (need / f.stretch).min(20.0);
-                return Some(100.0 * r * r * r);
-            }
-            return Some(if need < 0.01 { 0.0 } else { 1e7 });
-        }
-        let over = -need;
-        if over <= f.end_shrink + 1e-3 {
-            // A line-end mark set half-width: preferred to loosening the line.
-            return Some(2.0);
-        }
-        let rem = over - f.end_shrink;
-        if f.shrink > 0.0 && rem <= f.shrink + 1e-3 {
-            let r = rem / f.shrink;
-            return Some(2.0 + 60.0 * r * r);
-        }
-        if emergency {
-            return Some(1e8 + over * 1e4);
-        }
-        None
-    }
-
-    /// Best breaks (cluster indices ending each line) by total fit.
-    fn total_fit(&self, allowed: &[bool], emergency: bool) -> Option<Vec<usize>> {
-        let n = self.clusters.len();
-        let cands: Vec<usize> = (0..=n).filter(|&k| k == 0 || allowed[k]).collect();
-        // What `fit` reads of a line's start, read once per candidate
-        // rather than once per candidate line (the same sums, in the same
-        // order, so the same costs to the last bit).
-        let starts: Vec<LineStart> = cands.iter().map(|&a| self.line_start(a)).collect();
-        let mut best = vec![f64::INFINITY; cands.len()];
-        let mut prev = vec![usize::MAX; cands.len()];
-        let limit = self.style.measure as f64 + 1e-3;
-        best[0] = 0.0;
-        for bi in 1..cands.len() {
-            // The best way to reach `bi` so far, in registers.
-            let (mut best_b, mut prev_b) = (f64::INFINITY, usize::MAX);
-            let b = cands[bi];
-            let last = b == n;
-            // The line's end without trailing spaces, as `fit` finds it.
-            let mut tb = b;
-            while tb > 0 && self.space[tb - 1] {
-                tb -= 1;
-            }
-            let end = (tb > 0).then(|| self.line_end(tb));
-            for ai in (0..bi).rev() {
-                let st = &starts[ai];
-                let f = match &end {
-                    Some(e) if st.a < tb => self.fit_to(st, e),
-                    _ => self.fit_from(st, tb.max(st.a + 1)),
-                };
-                let min_width = f.nat - f.shrink - f.end_shrink;
-                let too_long = min_width > limit;
-                if too_long && !(emergency && ai + 1 == bi) {
-                    break;
-                }
-                // A line costs at least 100 (`(10 + c)²`, c ≥ 0): a start
-                // that cannot beat the best so far even so is not costed.
-                if best[ai].is_infinite() || best[ai] + 100.0 >= best_b {
-                    continue;
-                }
-                let Some(mut c) = self.cost(&f, last, emergency) else {
-                    continue;
-                };
-                if last && st.a > 0 && self.lonely_last(st.a, f.t) {
-                    c += 3000.0;
-                }
-                let d = best[ai] + (10.0 + c) * (10.0 + c);
-                if d < best_b {
-                    best_b = d;
-                    prev_b = ai;
-                }
-            }
-            best[bi] = best_b;
-            prev[bi] = prev_b;
-        }
-        let last = cands.len() - 1;
-        if best[last].is_infinite() {
-            return None;
-        }
-        let mut out = Vec::new();
-        let mut i = last;
-        while i > 0 {
-            out.push(cands[i]);
-            i = prev[i];
-        }
-        out.reverse();
-        Some(out)
-    }
-
-    /// A paragraph's last line holding a single character (and marks).
-    fn lonely_last(&self, a: usize, t: usize) -> bool {
-        self.clusters[a..t]
-            .iter()
-            .filter(|c| {
-                !c.halves.left_empty && !c.halves.right_empty && !c.first.is_ascii_punctuation()
-            })
-            .count()
-            <= 1
-    }
-
     /// How much each gap and cluster of line `a..t` stretches or shrinks
     /// to fill the measure, and whether the line is justified.
     fn adjust(&self, f: &LineFit, a: usize, last: bool) -> (Vec<f64>, Vec<f64>, bool) {

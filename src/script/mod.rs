@@ -25,6 +25,7 @@ const NO_END: &[char] = &[
 ];
 
 /// Han ideographs (and kana, which behave the same in a line).
+#[inline]
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF
@@ -33,6 +34,7 @@ pub fn is_han(c: char) -> bool {
 
 /// Full-width (CJK) punctuation, including the quotation marks, the ellipsis
 /// and the dash that a Chinese font sets in its own way.
+#[inline]
 pub fn is_cjk_punct(c: char) -> bool {
     matches!(c as u32,
         0x3000..=0x3004 | 0x3008..=0x303F | 0xFE10..=0xFE4F
@@ -42,23 +44,34 @@ pub fn is_cjk_punct(c: char) -> bool {
 
 /// Letters and digits of Latin (and other alphabetic) scripts: they get a
 /// quarter-em space next to Han characters.
+#[inline]
 pub fn is_latin_alnum(c: char) -> bool {
     c.is_ascii_alphanumeric() || (c.is_alphanumeric() && (c as u32) < 0x2E80 && !is_han(c))
 }
 
 /// Anything set in Chinese rhythm: Han characters and full-width marks.
+#[inline]
 pub fn is_cjk(c: char) -> bool {
     is_han(c) || is_cjk_punct(c)
 }
 
 // Lists of chars, not strings: these are asked of every character of the
 // text, and a substring search each time was 2 % of a book's build.
+#[inline]
 pub fn no_start(c: char) -> bool {
-    NO_START.contains(&c)
+    !in_neither_list(c) && NO_START.contains(&c)
 }
 
+#[inline]
 pub fn no_end(c: char) -> bool {
-    NO_END.contains(&c)
+    !in_neither_list(c) && NO_END.contains(&c)
+}
+
+/// Ideographs (and the rest of U+3400–U+FEFF) are in neither list: most of
+/// the characters asked about are answered without a search.
+#[inline]
+fn in_neither_list(c: char) -> bool {
+    ('\u{3400}'..='\u{FEFF}').contains(&c)
 }
 
 /// East Asian wide characters: Han, kana, Hangul, CJK punctuation and
@@ -110,5 +123,19 @@ pub fn shaping_language(tag: &str) -> &'static str {
         "zh-HK"
     } else {
         "zh-Hant"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lists_skip_nothing_they_hold() {
+        for &c in NO_START.iter().chain(NO_END) {
+            assert!(!in_neither_list(c), "{c:?} is in a list");
+        }
+        assert!(no_start('，') && no_start('々') && no_end('（') && no_end('“'));
+        assert!(!no_start('中') && !no_end('中') && !no_start('㐀'));
     }
 }

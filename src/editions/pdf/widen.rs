@@ -67,34 +67,16 @@ impl Widened {
             .collect();
         // By face and glyph, the gap sizes seen after it.
         let mut wanted: BTreeMap<usize, BTreeMap<u16, BTreeSet<u16>>> = BTreeMap::new();
-        let mut note = |face: usize, n: usize, at: &dyn Fn(usize) -> (u16, f32, f32)| {
-            for (id, advance) in carried(n, at) {
-                let (Some(slot), Some(f)) = (
-                    advances.get_mut(face).and_then(|a| a.get_mut(id as usize)),
-                    faces.get(face).and_then(Option::as_ref),
-                ) else {
-                    continue;
-                };
-                if slot.is_nan() {
-                    let a = f.glyph_hor_advance(ttf_parser::GlyphId(id));
-                    *slot = a.map_or(f32::INFINITY, |a| a as f32 / f.units_per_em() as f32);
-                }
-                if let Some(k) = steps(*slot, advance) {
-                    wanted
-                        .entry(face)
-                        .or_default()
-                        .entry(id)
-                        .or_default()
-                        .insert(k);
-                }
-            }
+        let mut seen = Seen {
+            faces: &faces,
+            advances: &mut advances,
+            wanted: &mut wanted,
         };
         for run in doc.pages.iter().flat_map(|p| &p.runs) {
-            let at = |i: usize| {
-                let g = &run.glyphs[i];
-                (g.id, g.advance / run.size, g.dx / run.size)
-            };
-            note(run.font.index(), run.glyphs.len(), &at);
+            let size = run.size;
+            seen.note(run.font.index(), &run.glyphs, |g| {
+                (g.id, g.advance / size, g.dx / size)
+            });
         }
         let art = match &pictures.cover {
             Some(Picture::Art(art)) => Some(&art.marks),
@@ -102,11 +84,10 @@ impl Widened {
         };
         for mark in art.into_iter().flatten() {
             if let Mark::Text(t) = mark {
-                let at = |i: usize| {
-                    let g = &t.glyphs[i];
-                    (g.id, g.advance / t.size, g.dx / t.size)
-                };
-                note(t.font.index(), t.glyphs.len(), &at);
+                let size = t.size;
+                seen.note(t.font.index(), &t.glyphs, |g| {
+                    (g.id, g.advance / size, g.dx / size)
+                });
             }
         }
         let mut w = Widened {
@@ -205,23 +186,48 @@ fn steps(own: f32, advance: f32) -> Option<u16> {
         .then(|| (gap / STEP).round() as u16)
 }
 
-/// Glyph ids and advances (in ems) of `(id, advance, x offset)`, with an
-/// offset that moves a glyph right carried into the advance before it, as
-/// [`Widened::pieces`] draws them.
-fn carried(
-    n: usize,
-    at: &dyn Fn(usize) -> (u16, f32, f32),
-) -> impl Iterator<Item = (u16, f32)> + '_ {
-    let shift = move |i: usize| {
-        let dx = at(i).2;
-        if i > 0 && dx >= LEAST { dx } else { 0.0 }
-    };
-    (0..n).map(move |i| {
-        let (id, advance, _) = at(i);
-        let next = if i + 1 < n { shift(i + 1) } else { 0.0 };
-        // In the order `pieces` applies them, for the same rounding.
-        (id, (advance - shift(i)) + next)
-    })
+/// What [`Widened::new`] gathers as it reads the glyphs drawn: the fonts'
+/// advances (by face and glyph id, in ems, read when first needed) and
+/// the gap sizes seen after each glyph.
+struct Seen<'a, 'f> {
+    faces: &'a [Option<Face<'f>>],
+    advances: &'a mut [Vec<f32>],
+    wanted: &'a mut BTreeMap<usize, BTreeMap<u16, BTreeSet<u16>>>,
+}
+
+impl Seen<'_, '_> {
+    /// Notes the gaps after the `glyphs` of a run in `face`, `at` giving
+    /// a glyph's id, advance and x offset in ems; an offset that moves a
+    /// glyph right is carried into the advance before it, as
+    /// [`Widened::pieces`] draws them.
+    fn note<G>(&mut self, face: usize, glyphs: &[G], at: impl Fn(&G) -> (u16, f32, f32)) {
+        let (Some(advances), Some(Some(f))) = (self.advances.get_mut(face), self.faces.get(face))
+        else {
+            return;
+        };
+        let mut shift = 0.0;
+        for (i, g) in glyphs.iter().enumerate() {
+            let (id, advance, _) = at(g);
+            let next = match glyphs.get(i + 1).map(|g| at(g).2) {
+                Some(dx) if dx >= LEAST => dx,
+                _ => 0.0,
+            };
+            // In the order `pieces` applies them, for the same rounding.
+            let advance = (advance - shift) + next;
+            shift = next;
+            let Some(slot) = advances.get_mut(id as usize) else {
+                continue;
+            };
+            if slot.is_nan() {
+                let a = f.glyph_hor_advance(ttf_parser::GlyphId(id));
+                *slot = a.map_or(f32::INFINITY, |a| a as f32 / f.units_per_em() as f32);
+            }
+            if let Some(k) = steps(*slot, advance) {
+                let by_glyph = self.wanted.entry(face).or_default();
+                by_glyph.entry(id).or_default().insert(k);
+            }
+        }
+    }
 }
 
 /// The face at `index` of `data` subset to the glyphs of `extra`, with
