@@ -283,13 +283,19 @@ fn run(b: &mut BodyBuilder, body: &str, base: usize) {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&marked.text, options)
         .into_offset_iter()
         .collect();
-    let defined: HashSet<String> = events
-        .iter()
-        .filter_map(|(e, _)| match e {
-            Event::Start(Tag::FootnoteDefinition(l)) => Some(strip(l).into_owned()),
+    let labels = || {
+        events.iter().filter_map(|(e, _)| match e {
+            Event::Start(Tag::FootnoteDefinition(l)) => Some(l),
             _ => None,
         })
-        .collect();
+    };
+    // The tables are made at their full size at once: growing one of
+    // 100,000 labels hashes every label again at each step.
+    let count = labels().count();
+    let mut defined: HashSet<String> = HashSet::with_capacity(count);
+    defined.extend(labels().map(|l| strip(l).into_owned()));
+    b.footnote_index.reserve(count);
+    b.footnote_defs.reserve(count);
     let mut text_ranges = Vec::new();
     let mut prev_char: Option<char> = None;
     for (i, (event, range)) in events.iter().enumerate() {
