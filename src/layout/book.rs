@@ -52,10 +52,13 @@ pub fn typeset(cx: &Ctx, cover: Option<(u32, u32)>) -> Document {
             .collect(),
     };
     let front = front_matter(cx, &mut shaper, cover, &chapter_first_page, &mut doc);
+    note_notdef(&mut doc, 0);
     for (bi, bp) in body.iter().enumerate() {
         let ci = bp.chapter;
         let g = (&mut galleys[ci], &mut uses[ci][..]);
+        let from = doc.pages.len();
         body_page(cx, &mut shaper, g, (front + bi, bi), bp, &mut doc);
+        note_notdef(&mut doc, from);
         if body.get(bi + 1).is_none_or(|next| next.chapter != ci) {
             // The chapter is placed: what is left of its galley goes.
             galleys[ci].els = Vec::new();
@@ -63,14 +66,16 @@ pub fn typeset(cx: &Ctx, cover: Option<(u32, u32)>) -> Document {
         }
     }
     resolve_anchors(&mut doc);
-    doc.notdef = doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.runs)
-        .filter(|r| r.glyphs.iter().any(|g| g.id == 0))
-        .map(|r| r.text.clone())
-        .collect();
     doc
+}
+
+/// Records the runs of the pages from `from` on that hold a glyph the face
+/// does not have, while the pages are new: a pass over every glyph of a
+/// finished book reads it all from memory once more.
+fn note_notdef(doc: &mut Document, from: usize) {
+    let runs = doc.pages[from..].iter().flat_map(|p| &p.runs);
+    let missing = runs.filter(|r| r.glyphs.iter().any(|g| g.id == 0));
+    doc.notdef.extend(missing.map(|r| r.text.clone()));
 }
 
 fn blank(kind: PageKind, label: PageLabel) -> Page {

@@ -5,17 +5,30 @@
 pub mod html;
 pub mod pagemap;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A place in a source file, for diagnostics. Lines and columns start at 1;
 /// columns count characters, not bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourcePos {
     /// The file as shown to the user: the book folder joined with the
-    /// chapter path (e.g. `book/01.md`).
-    pub file: PathBuf,
+    /// chapter path (e.g. `book/01.md`). One name is shared by every
+    /// position in its file: a chapter of 100,000 blocks held as many
+    /// copies of it.
+    pub file: Arc<Path>,
     pub line: u32,
     pub column: u32,
+}
+
+impl Default for SourcePos {
+    fn default() -> Self {
+        SourcePos {
+            file: Arc::from(Path::new("")),
+            line: 0,
+            column: 0,
+        }
+    }
 }
 
 impl std::fmt::Display for SourcePos {

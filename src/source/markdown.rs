@@ -47,7 +47,7 @@ pub fn parse_chapter(
 /// it). On failure, every error and warning found is returned.
 pub fn parse(text: &str, rel: &Path, root: &Path, id: String) -> Result<Parsed, Vec<Diagnostic>> {
     // Messages name the file as the user can find it: under the book folder.
-    let shown = root.join(rel);
+    let shown: std::sync::Arc<Path> = root.join(rel).into();
     let text = super::text::normalize(text);
     let text = text.as_str();
     let mut problems = Vec::new();
@@ -60,7 +60,7 @@ pub fn parse(text: &str, rel: &Path, root: &Path, id: String) -> Result<Parsed, 
     let title_pos = {
         let (line, column) = line_col(text, text.find("title").unwrap_or(0));
         crate::model::SourcePos {
-            file: shown.clone(),
+            file: std::sync::Arc::clone(&shown),
             line,
             column,
         }
@@ -73,8 +73,7 @@ pub fn parse(text: &str, rel: &Path, root: &Path, id: String) -> Result<Parsed, 
         diagnostics: Vec::new(),
         warnings: Vec::new(),
         footnote_index: HashMap::new(),
-        footnote_refs: Vec::new(),
-        footnote_defs: HashMap::new(),
+        footnote_defs: Vec::new(),
         stack: vec![Frame::new(FrameKind::Root, 0)],
         too_deep: false,
         unprinted: Vec::new(),
@@ -167,16 +166,26 @@ fn front_matter(
 /// referred to is left out, with a warning; so is every reference made
 /// from inside a footnote (an error: notes do not nest).
 fn footnotes(b: &mut BodyBuilder) -> Vec<Footnote> {
-    let mut defs = std::mem::take(&mut b.footnote_defs);
-    let mut out = Vec::new();
-    for label in std::mem::take(&mut b.footnote_refs) {
-        // A reference is made only to a defined note, but a definition
-        // nested past the limit is dropped (and that is an error already).
-        if let Some(f) = defs.remove(&label) {
-            out.push(f);
+    let index = std::mem::take(&mut b.footnote_index);
+    // Each referenced note goes to its number; a reference is made only to
+    // a defined note, but a definition nested past the limit is dropped
+    // (and that is an error already), so a number may stay empty.
+    let mut slots: Vec<Option<Footnote>> = (0..index.len()).map(|_| None).collect();
+    let mut unused: Vec<Footnote> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for f in std::mem::take(&mut b.footnote_defs) {
+        match index.get(&f.label) {
+            Some(&n) if slots[n].is_none() => slots[n] = Some(f),
+            // A label defined again: the first definition stands.
+            Some(_) => {}
+            None if seen.contains(&f.label) => {}
+            None => {
+                seen.insert(f.label.clone());
+                unused.push(f);
+            }
         }
     }
-    let mut unused: Vec<Footnote> = defs.into_values().collect();
+    let out: Vec<Footnote> = slots.into_iter().flatten().collect();
     unused.sort_by_key(|f| (f.pos.line, f.pos.column));
     for f in unused {
         b.warnings.push(Diagnostic::warning_at(
@@ -274,13 +283,19 @@ fn run(b: &mut BodyBuilder, body: &str, base: usize) {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&marked.text, options)
         .into_offset_iter()
         .collect();
-    let defined: HashSet<String> = events
-        .iter()
-        .filter_map(|(e, _)| match e {
-            Event::Start(Tag::FootnoteDefinition(l)) => Some(strip(l).into_owned()),
+    let labels = || {
+        events.iter().filter_map(|(e, _)| match e {
+            Event::Start(Tag::FootnoteDefinition(l)) => Some(l),
             _ => None,
         })
-        .collect();
+    };
+    // The tables are made at their full size at once: growing one of
+    // 100,000 labels hashes every label again at each step.
+    let count = labels().count();
+    let mut defined: HashSet<String> = HashSet::with_capacity(count);
+    defined.extend(labels().map(|l| strip(l).into_owned()));
+    b.footnote_index.reserve(count);
+    b.footnote_defs.reserve(count);
     let mut text_ranges = Vec::new();
     let mut prev_char: Option<char> = None;
     for (i, (event, range)) in events.iter().enumerate() {
@@ -366,15 +381,8 @@ fn footnote_ref(b: &mut BodyBuilder, label: String, defined: &HashSet<String>, a
         b.push_inline(Inline::Text(format!("[^{label}]")), at);
         return;
     }
-    let n = match b.footnote_index.get(&label) {
-        Some(&n) => n,
-        None => {
-            b.footnote_refs.push(label.clone());
-            let n = b.footnote_refs.len() - 1;
-            b.footnote_index.insert(label, n);
-            n
-        }
-    };
+    let next = b.footnote_index.len();
+    let n = *b.footnote_index.entry(label).or_insert(next);
     b.push_inline(Inline::FootnoteRef(n), at);
 }
 
@@ -658,7 +666,7 @@ mod image_tests {
             Block::Image { path, alt, pos } => {
                 assert_eq!(path, &root.join("parts/img/a.png"));
                 assert_eq!(alt, "图一");
-                assert_eq!(pos.file, root.join("parts/x.md"));
+                assert_eq!(*pos.file, root.join("parts/x.md"));
                 assert_eq!(pos.line, 5);
             }
             b => panic!("not an image: {b:?}"),

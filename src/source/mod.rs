@@ -276,7 +276,7 @@ fn cover_source(
         crate::model::CoverSource {
             path: root.join(c.get_ref()),
             pos: crate::model::SourcePos {
-                file: toml_path.to_path_buf(),
+                file: toml_path.into(),
                 line,
                 column,
             },
