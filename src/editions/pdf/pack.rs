@@ -5,7 +5,10 @@
 //! a book's PDF and deflate to a fifth of their size. Streams (page
 //! contents, fonts, images, the XMP metadata) are kept byte for byte, and
 //! every object keeps its number, so only the file's packing changes.
-//! PDF/A-2 and PDF/UA-1 allow object streams.
+//! PDF/A-2 and PDF/UA-1 allow object streams. One key is dropped on the
+//! way: krilla writes `/Suspects false` into the catalog's `/MarkInfo`,
+//! which poppler reports as a syntax error in every file; false is the
+//! default.
 
 use std::io::Write;
 use std::ops::Range;
@@ -27,17 +30,27 @@ struct Object {
     stream: bool,
 }
 
+/// The key dropped from the catalog.
+const SUSPECTS: &[u8] = b"/Suspects false";
+
+/// What [`read`] finds: the objects in file order, the trailer's entries
+/// other than `/Size`, and the catalog's object number.
+struct Layout {
+    objects: Vec<Object>,
+    trailer: Vec<u8>,
+    root: Option<u32>,
+}
+
 /// The packed file, or the file as it was when it is not laid out the way
 /// krilla writes it (one xref table, generation 0, objects in sequence).
 pub(super) fn pack(pdf: Vec<u8>) -> Vec<u8> {
     match read(&pdf) {
-        Some((objects, trailer)) => write(pdf, &objects, &trailer),
+        Some(layout) => write(pdf, &layout),
         None => pdf,
     }
 }
 
-/// The objects in file order and the trailer's entries other than `/Size`.
-fn read(pdf: &[u8]) -> Option<(Vec<Object>, Vec<u8>)> {
+fn read(pdf: &[u8]) -> Option<Layout> {
     let at = rfind(pdf, b"startxref")?;
     let xref: usize = number(pdf.get(at + 9..)?)?;
     let table = pdf.get(xref..)?.strip_prefix(b"xref\n0 ")?;
@@ -62,7 +75,12 @@ fn read(pdf: &[u8]) -> Option<(Vec<Object>, Vec<u8>)> {
         .get(rows_at + rows.len()..at)?
         .strip_prefix(b"trailer\n<<")?;
     let trailer = trailer.trim_ascii_end().strip_suffix(b">>")?;
-    Some((objects, without_size(trailer)?))
+    let root = find(trailer, b"/Root ").and_then(|at| number(&trailer[at + 6..]));
+    Some(Layout {
+        objects,
+        trailer: without_size(trailer)?,
+        root,
+    })
 }
 
 /// One object's parts, checked against the way krilla writes it.
@@ -99,14 +117,15 @@ fn without_size(trailer: &[u8]) -> Option<Vec<u8>> {
 
 /// Writes the packed file over the old one's bytes: streams move towards
 /// the start, the object streams and the xref stream follow them.
-fn write(mut pdf: Vec<u8>, objects: &[Object], trailer: &[u8]) -> Vec<u8> {
+fn write(mut pdf: Vec<u8>, layout: &Layout) -> Vec<u8> {
+    let (objects, trailer) = (&layout.objects, &layout.trailer[..]);
     let small: Vec<&Object> = objects.iter().filter(|o| !o.stream).collect();
     let groups: Vec<&[&Object]> = small.chunks(PER_STREAM).collect();
     let packed = crate::par::map_in_order(
         groups.len(),
         2,
         || (),
-        |(), g| object_stream(&pdf, groups[g]),
+        |(), g| object_stream(&pdf, groups[g], layout.root),
     );
     let first_id = objects.iter().map(|o| o.id).max().unwrap_or(0) + 1;
     let size = first_id as usize + groups.len() + 1;
@@ -144,22 +163,39 @@ fn write(mut pdf: Vec<u8>, objects: &[Object], trailer: &[u8]) -> Vec<u8> {
 }
 
 /// An object stream's `/First` and its deflated text: the numbers and
-/// offsets, then the objects one per line.
-fn object_stream(pdf: &[u8], group: &[&Object]) -> (usize, Vec<u8>) {
+/// offsets, then the objects one per line (the catalog, `root`, without
+/// [`SUSPECTS`]).
+fn object_stream(pdf: &[u8], group: &[&Object], root: Option<u32>) -> (usize, Vec<u8>) {
+    let bodies: Vec<std::borrow::Cow<[u8]>> = group
+        .iter()
+        .map(|o| match &pdf[o.body.clone()] {
+            body if Some(o.id) == root => without_suspects(body),
+            body => body.into(),
+        })
+        .collect();
     let mut index = Vec::new();
     let mut offset = 0;
-    for o in group {
+    for (o, body) in group.iter().zip(&bodies) {
         let _ = write!(index, "{} {offset} ", o.id);
-        offset += o.body.len() + 1;
+        offset += body.len() + 1;
     }
     let first = index.len();
     let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
     let _ = z.write_all(&index);
-    for o in group {
-        let _ = z.write_all(&pdf[o.body.clone()]);
+    for body in &bodies {
+        let _ = z.write_all(body);
         let _ = z.write_all(b"\n");
     }
     (first, z.finish().unwrap_or_default())
+}
+
+/// The catalog's text without [`SUSPECTS`] (in an object stream no
+/// offset depends on its length).
+fn without_suspects(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match find(body, SUSPECTS) {
+        Some(at) => [&body[..at], &body[at + SUSPECTS.len()..]].concat().into(),
+        None => body.into(),
+    }
 }
 
 /// The cross-reference stream: a type byte, an offset (or the object
@@ -210,7 +246,7 @@ mod tests {
     /// A file laid out as krilla writes it: three dictionaries and a stream.
     fn plain() -> Vec<u8> {
         let objects = [
-            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Catalog/Pages 2 0 R/MarkInfo<</Marked true/Suspects false>>>>",
             "<</Type/Pages/Count 0/Kids[]>>",
             "<</Length 3>>\nstream\nabc\nendstream",
             "<</Title(x)>>",
@@ -240,22 +276,22 @@ mod tests {
             Document::parse(&before).unwrap(),
             Document::parse(&after).unwrap(),
         );
-        for id in 1..=4 {
+        for id in 2..=4 {
             assert_eq!(
                 format!("{:?}", a.get(id)),
                 format!("{:?}", b.get(id)),
                 "object {id}"
             );
         }
+        // The catalog keeps everything but the default `/Suspects false`.
         let catalog = b.catalog().unwrap();
-        assert!(
-            catalog
-                .as_dict()
-                .unwrap()
-                .get("Type")
-                .unwrap()
-                .is_name("Catalog")
-        );
+        let catalog = catalog.as_dict().unwrap();
+        assert!(catalog.get("Type").unwrap().is_name("Catalog"));
+        let mark = catalog.get("MarkInfo").and_then(|m| m.as_dict()).unwrap();
+        assert!(mark.contains("Marked") && !mark.contains("Suspects"));
+        let before = a.catalog().unwrap();
+        let before = before.as_dict().unwrap().get("MarkInfo").unwrap();
+        assert!(before.as_dict().unwrap().contains("Suspects"));
         // The stream stays byte for byte; the dictionaries do not show.
         let text = String::from_utf8_lossy(&after);
         assert!(text.contains("stream\nabc\nendstream") && !text.contains("/Title(x)"));

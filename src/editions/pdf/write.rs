@@ -108,7 +108,7 @@ pub fn write_pdf(
             Diagnostic::error(format!("PDF could not be written: {e:?}")).rule("pdf.write"),
         )
     })?;
-    Ok(pack(without_suspects(bytes)))
+    Ok(pack(bytes))
 }
 
 /// Page labels as ranges: each run of pages numbered in one style from 1
@@ -140,17 +140,6 @@ fn page_labels(doc: &Document) -> Vec<PageLabel> {
         prev = Some(l);
     }
     out
-}
-
-/// krilla writes `/Suspects false` into `/MarkInfo`; poppler reports it as
-/// a syntax error in every file. False is the default, so the key is
-/// blanked out with spaces of the same length (every offset stays right).
-fn without_suspects(mut bytes: Vec<u8>) -> Vec<u8> {
-    const KEY: &[u8] = b"/Suspects false";
-    if let Some(at) = bytes.windows(KEY.len()).position(|w| w == KEY) {
-        bytes[at..at + KEY.len()].fill(b' ');
-    }
-    bytes
 }
 
 fn settings(opts: &PdfOptions) -> Result<SerializeSettings, Diagnostic> {
