@@ -310,8 +310,9 @@ impl Ctx<'_> {
         while ai > 0 {
             ai -= 1;
             let st = &starts[ai];
+            let f = self.fit_to(st, end);
             if let Some(r) = runs
-                && is_capped(st)
+                && capped(f.avail - f.nat, f.stretch)
             {
                 // The run of starts at the cap that ends here (too short a
                 // line is never too long, so the scan goes on after it);
@@ -322,7 +323,6 @@ impl Ctx<'_> {
                 ai = lo;
                 continue;
             }
-            let f = self.fit_to(st, end);
             if !self.consider(&f, (ai, bi, last), st.a, best[ai], rules, reach) {
                 break;
             }
